@@ -1,0 +1,74 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Shared by every Swift target so the whole package builds in one language mode.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Kitchen",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kitchen", targets: ["kitchen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The only door to the SQLite C API; KitchenSQL is the only module that imports it.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // Ctrl-C handling needs a real C signal handler (async-signal-safe, no Swift runtime).
+        .target(name: "CSignals"),
+
+        // The sandboxed SQLite engine: connection, statements, values, errors.
+        .target(
+            name: "KitchenSQL",
+            dependencies: ["CSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        // The interpreter behind the prompt: input splitting, dot-commands, rendering.
+        // It never touches stdin or a terminal; it writes to an OutputSink.
+        .target(
+            name: "KitchenShell",
+            dependencies: ["KitchenSQL"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kitchen",
+            dependencies: [
+                "KitchenShell",
+                "KitchenSQL",
+                "CEditLine",
+                "CSignals",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "KitchenSQLTests",
+            dependencies: ["KitchenSQL"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KitchenShellTests",
+            dependencies: ["KitchenShell", "KitchenSQL"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["kitchen"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

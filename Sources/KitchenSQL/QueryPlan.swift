@@ -1,0 +1,58 @@
+/// The output of EXPLAIN QUERY PLAN, as a tree of steps.
+///
+/// See <https://www.sqlite.org/eqp.html>.
+public struct QueryPlan: Sendable, Equatable {
+    public struct Step: Sendable, Equatable {
+        public var id: Int
+        public var parent: Int
+        public var detail: String
+    }
+
+    public var steps: [Step]
+
+    /// True when some step searches with an index (`USING INDEX`, `USING COVERING INDEX`,
+    /// `USING INTEGER PRIMARY KEY`); with a name, only that index counts.
+    public func usesIndex(named name: String? = nil) -> Bool {
+        steps.contains { step in
+            guard step.detail.contains("USING") && step.detail.contains("INDEX") || step.detail.contains("PRIMARY KEY") else {
+                return false
+            }
+            guard let name else { return true }
+            return step.detail.contains("INDEX \(name)")
+        }
+    }
+
+    /// True when some step reads a whole table (`SCAN table` without an index).
+    public var hasFullScan: Bool {
+        steps.contains { $0.detail.hasPrefix("SCAN ") && !$0.detail.contains("INDEX") }
+    }
+
+    /// The plan drawn as a tree, like the sqlite3 shell's `.eqp on`.
+    public var rendered: String {
+        var lines = ["QUERY PLAN"]
+        func draw(parent: Int, prefix: String) {
+            let children = steps.filter { $0.parent == parent }
+            for (index, child) in children.enumerated() {
+                let last = index == children.count - 1
+                lines.append(prefix + (last ? "`--" : "|--") + child.detail)
+                draw(parent: child.id, prefix: prefix + (last ? "   " : "|  "))
+            }
+        }
+        draw(parent: 0, prefix: "")
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Connection {
+    /// The query plan of `sql` (its first statement), without running it.
+    public func queryPlan(for sql: String) throws -> QueryPlan {
+        let statement = try prepare("EXPLAIN QUERY PLAN " + sql)
+        var steps: [QueryPlan.Step] = []
+        while try statement.step() {
+            let row = statement.currentRow
+            guard case .integer(let id) = row[0], case .integer(let parent) = row[1] else { continue }
+            steps.append(.init(id: Int(id), parent: Int(parent), detail: row[3].textValue ?? ""))
+        }
+        return QueryPlan(steps: steps)
+    }
+}

@@ -1,0 +1,85 @@
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The state behind SQLite's authorizer and progress-handler callbacks.
+///
+/// C callbacks capture nothing, so SQLite hands this object back through the user-data
+/// pointer. It also remembers *why* it stopped a statement: SQLite itself only reports a bare
+/// "not authorized" or "interrupted", and a learner deserves to know what happened.
+final class SandboxGuard {
+    var policy: SandboxPolicy
+    /// Seconds spent inside `sqlite3_step` by the current statement, before the current call.
+    private var spentBeforeThisStep: Double = 0
+    private var stepStartedAt: Double = 0
+    private var stepping = false
+    /// Set when the progress handler stopped a statement for running too long.
+    private(set) var stoppedForTime = false
+    /// The most recent refusal, so the "not authorized" error can say what and why.
+    var lastRefusal: (what: String, why: String)?
+    /// Kitchen's own statements (schema look-ups, grading) may bypass the authorizer.
+    var trusted = false
+
+    init(policy: SandboxPolicy) {
+        self.policy = policy
+    }
+
+    func statementWillStart() {
+        spentBeforeThisStep = 0
+        stoppedForTime = false
+    }
+
+    func stepWillBegin() {
+        stepStartedAt = Self.now()
+        stepping = true
+    }
+
+    func stepDidEnd() {
+        spentBeforeThisStep += Self.now() - stepStartedAt
+        stepping = false
+    }
+
+    /// Returns true to interrupt the running statement.
+    func shouldInterrupt() -> Bool {
+        guard stepping, policy.timeLimit > 0 else { return false }
+        if spentBeforeThisStep + (Self.now() - stepStartedAt) > policy.timeLimit {
+            stoppedForTime = true
+            return true
+        }
+        return false
+    }
+
+    /// Decides one authorizer request. See <https://www.sqlite.org/c3ref/set_authorizer.html>.
+    func authorize(action: Int32, first: String?, second: String?) -> Int32 {
+        if trusted { return SQLITE_OK }
+        switch action {
+        case SQLITE_ATTACH:
+            return refuse("ATTACH", "the sandbox cannot open other database files; everything you need is already in this one")
+        case SQLITE_DETACH:
+            return refuse("DETACH", "the sandbox has no other databases attached")
+        case SQLITE_FUNCTION where second?.lowercased() == "load_extension":
+            return refuse("load_extension()", "extensions run native code, so the sandbox does not load them")
+        case SQLITE_PRAGMA:
+            let name = (first ?? "").lowercased()
+            let refused: Set<String> = ["writable_schema", "temp_store_directory", "data_store_directory", "trusted_schema", "mmap_size"]
+            if refused.contains(name) {
+                return refuse("PRAGMA \(name)", "it could corrupt the database or reach outside the sandbox")
+            }
+            return SQLITE_OK
+        default:
+            return SQLITE_OK
+        }
+    }
+
+    private func refuse(_ what: String, _ why: String) -> Int32 {
+        lastRefusal = (what, why)
+        return SQLITE_DENY
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1_000_000_000
+    }
+}

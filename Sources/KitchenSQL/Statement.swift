@@ -1,0 +1,177 @@
+import CSQLite
+
+/// One prepared statement. It owns its `sqlite3_stmt`: prepared in `init`, finalized in `deinit`.
+public final class Statement {
+    let handle: OpaquePointer
+    /// The connection stays alive as long as its statements do.
+    public let connection: Connection
+    /// This statement's SQL text, without leading white space.
+    public let sql: String
+    /// UTF-8 byte offset of `sql` within the input it was prepared from.
+    public let offset: Int
+    private var started = false
+
+    init(handle: OpaquePointer, connection: Connection, sql: String, offset: Int) {
+        self.handle = handle
+        self.connection = connection
+        self.sql = sql
+        self.offset = offset
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+
+    public var columnNames: [String] {
+        (0..<columnCount).map { String(cString: sqlite3_column_name(handle, Int32($0))) }
+    }
+
+    /// The declared type of a result column that comes straight from a table column.
+    public func declaredType(at index: Int) -> String? {
+        sqlite3_column_decltype(handle, Int32(index)).map { String(cString: $0) }
+    }
+
+    /// True when the statement cannot change the database (`sqlite3_stmt_readonly`).
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+
+    /// 0 for an ordinary statement, 1 for EXPLAIN, 2 for EXPLAIN QUERY PLAN.
+    public var explainMode: Int { Int(sqlite3_stmt_isexplain(handle)) }
+
+    /// Advances to the next row; false when the statement is done.
+    @discardableResult
+    public func step() throws -> Bool {
+        let sandbox = connection.sandbox
+        if !started {
+            started = true
+            sandbox.statementWillStart()
+        }
+        sandbox.stepWillBegin()
+        let status = sqlite3_step(handle)
+        sandbox.stepDidEnd()
+        switch status {
+        case SQLITE_ROW:
+            return true
+        case SQLITE_DONE:
+            return false
+        default:
+            var error = connection.makeError(status)
+            error.sql = sql
+            error.inputOffset = offset
+            sqlite3_reset(handle)
+            throw error
+        }
+    }
+
+    /// Rewinds the statement so it can run again, keeping its bindings.
+    public func reset() {
+        sqlite3_reset(handle)
+        started = false
+    }
+
+    // MARK: Parameters
+
+    /// Binds positional parameters (`?`, `?1`) in order.
+    public func bind(_ values: [DatabaseValue]) throws {
+        for (index, value) in values.enumerated() {
+            try bind(value, at: Int32(index + 1))
+        }
+    }
+
+    /// Binds named parameters (`:name`, `@name`, `$name`); names are given without the prefix.
+    /// Parameters the statement does not use are ignored; unbound ones stay NULL.
+    public func bind(named values: [String: DatabaseValue]) throws {
+        for index in 0..<parameterCount {
+            guard let name = parameterName(at: index) else { continue }
+            let bare = String(name.dropFirst())
+            if let value = values[bare] {
+                try bind(value, at: Int32(index + 1))
+            }
+        }
+    }
+
+    public var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
+
+    /// The parameter's name with its prefix (`:id`), or nil for a plain `?`.
+    public func parameterName(at index: Int) -> String? {
+        sqlite3_bind_parameter_name(handle, Int32(index + 1)).map { String(cString: $0) }
+    }
+
+    private func bind(_ value: DatabaseValue, at position: Int32) throws {
+        let status: Int32 = switch value {
+        case .null: sqlite3_bind_null(handle, position)
+        case .integer(let number): sqlite3_bind_int64(handle, position, number)
+        case .real(let number): sqlite3_bind_double(handle, position, number)
+        case .text(let text): sqlite3_bind_text(handle, position, text, -1, kitchen_sqlite_transient())
+        case .blob(let bytes): bytes.withUnsafeBytes {
+            sqlite3_bind_blob(handle, position, $0.baseAddress, Int32($0.count), kitchen_sqlite_transient())
+        }
+        }
+        guard status == SQLITE_OK else { throw connection.makeError(status, sql: sql) }
+    }
+
+    // MARK: Columns of the current row
+
+    public enum ColumnType: Sendable {
+        case integer, real, text, blob, null
+    }
+
+    public func columnType(at index: Int) -> ColumnType {
+        switch sqlite3_column_type(handle, Int32(index)) {
+        case SQLITE_INTEGER: .integer
+        case SQLITE_FLOAT: .real
+        case SQLITE_TEXT: .text
+        case SQLITE_BLOB: .blob
+        default: .null
+        }
+    }
+
+    public func value(at index: Int) -> DatabaseValue {
+        let column = Int32(index)
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_INTEGER:
+            return .integer(sqlite3_column_int64(handle, column))
+        case SQLITE_FLOAT:
+            return .real(sqlite3_column_double(handle, column))
+        case SQLITE_TEXT:
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard let text = sqlite3_column_text(handle, column) else { return .text("") }
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard count > 0, let blob = sqlite3_column_blob(handle, column) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: blob, count: count)))
+        default:
+            return .null
+        }
+    }
+
+    public func double(at index: Int) -> Double {
+        sqlite3_column_double(handle, Int32(index))
+    }
+
+    /// The column as SQLite's own text conversion, without copying it into a Swift string.
+    /// Returns nil for NULL. The buffer is valid only inside `body`.
+    public func withText<Result>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result? {
+        let column = Int32(index)
+        if sqlite3_column_type(handle, column) == SQLITE_NULL { return nil }
+        let text = sqlite3_column_text(handle, column)
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return try body(UnsafeBufferPointer(start: text, count: count))
+    }
+
+    /// The current row's values.
+    public var currentRow: [DatabaseValue] {
+        (0..<columnCount).map { value(at: $0) }
+    }
+
+    /// Steps to the end and returns every row.
+    public func fetchAll() throws -> [[DatabaseValue]] {
+        var rows: [[DatabaseValue]] = []
+        while try step() {
+            rows.append(currentRow)
+        }
+        return rows
+    }
+}
