@@ -261,9 +261,15 @@ public final class Connection {
         }
         var reason: DatabaseError.SandboxReason?
         let code = extended & 0xFF
-        if code == SQLITE_AUTH, let refusal = sandbox.lastRefusal {
+        if code == SQLITE_AUTH || message.hasPrefix("not authorized"), let found = sandbox.lastRefusal {
+            var refusal = found
+            // VACUUM INTO writes its copy through an internal ATTACH; name what the learner typed.
+            if refusal.what == "ATTACH", (sqlText ?? sandbox.currentSQL ?? "").uppercased().hasPrefix("VACUUM") {
+                refusal = ("VACUUM INTO", "it would write a copy of the database to a file outside the sandbox")
+            }
             reason = .refused(what: refusal.what, why: refusal.why)
             message = "\(refusal.what) is not allowed here: \(refusal.why)"
+            offset = nil
             sandbox.lastRefusal = nil
         } else if code == SQLITE_INTERRUPT {
             if sandbox.stoppedForTime {

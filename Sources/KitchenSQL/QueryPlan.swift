@@ -6,9 +6,19 @@ public struct QueryPlan: Sendable, Equatable {
         public var id: Int
         public var parent: Int
         public var detail: String
+
+        public init(id: Int, parent: Int, detail: String) {
+            self.id = id
+            self.parent = parent
+            self.detail = detail
+        }
     }
 
     public var steps: [Step]
+
+    public init(steps: [Step]) {
+        self.steps = steps
+    }
 
     /// True when some step searches with an index (`USING INDEX`, `USING COVERING INDEX`,
     /// `USING INTEGER PRIMARY KEY`); with a name, only that index counts.

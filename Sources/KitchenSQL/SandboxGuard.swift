@@ -20,6 +20,8 @@ final class SandboxGuard {
     var lastRefusal: (what: String, why: String)?
     /// Kitchen's own statements (schema look-ups, grading) may bypass the authorizer.
     var trusted = false
+    /// The statement being stepped, so refusals at run time can name what the learner typed.
+    var currentSQL: String?
 
     init(policy: SandboxPolicy) {
         self.policy = policy
@@ -54,6 +56,9 @@ final class SandboxGuard {
     func authorize(action: Int32, first: String?, second: String?) -> Int32 {
         if trusted { return SQLITE_OK }
         switch action {
+        case SQLITE_ATTACH where first == "" || first == ":memory:":
+            // A private temporary database touches no file; plain VACUUM attaches one internally.
+            return SQLITE_OK
         case SQLITE_ATTACH:
             return refuse("ATTACH", "the sandbox cannot open other database files; everything you need is already in this one")
         case SQLITE_DETACH:

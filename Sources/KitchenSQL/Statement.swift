@@ -48,8 +48,10 @@ public final class Statement {
             sandbox.statementWillStart()
         }
         sandbox.stepWillBegin()
+        sandbox.currentSQL = sql
         let status = sqlite3_step(handle)
         sandbox.stepDidEnd()
+        sandbox.currentSQL = nil
         switch status {
         case SQLITE_ROW:
             return true

@@ -1,0 +1,73 @@
+import CSignals
+import KitchenShell
+import KitchenSQL
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads lines from the terminal (libedit) or from a pipe and feeds them to a `ShellSession`.
+struct PromptLoop {
+    let connection: Connection
+    let home: KitchenHome
+
+    /// Runs until `.quit` or end of input; returns true when something failed (batch exit code).
+    func run(banner: String) -> Bool {
+        let interactive = isatty(0) != 0 && isatty(1) != 0
+        let color = interactive && getenv("NO_COLOR") == nil && (getenv("TERM").map { String(cString: $0) } ?? "") != "dumb"
+        let settings: ShellSettings = interactive ? .terminal(width: Terminal.columns(), color: color) : .batch
+        let session = ShellSession(connection: connection, settings: settings,
+                                   output: FileDescriptorOutput(descriptor: 1), errors: FileDescriptorOutput(descriptor: 2))
+        // Ctrl-C stops the running statement through SQLite's own interrupt.
+        kitchen_sigint_install()
+        kitchen_sigint_set_callback(InterruptHandle.cFunction, connection.interruptHandle.database)
+        defer { kitchen_sigint_set_callback(nil, nil) }
+
+        if interactive {
+            runInteractive(session, banner: banner)
+        } else {
+            while let line = readLine(strippingNewline: true) {
+                if session.feed(line: line) == .quit { return session.failureCount > 0 }
+            }
+            session.finishInput()
+        }
+        return session.failureCount > 0
+    }
+
+    private func runInteractive(_ session: ShellSession, banner: String) {
+        let style = banner
+        session.output.writeLine("Kitchen — \(style)")
+        session.output.writeLine("Type SQL ending with ;   .help for commands   Ctrl-D to leave")
+        let editor = LineEditor(programName: "kitchen", historyFile: home.historyFile) { before, word in
+            session.completions(lineBeforeCursor: before, word: word)
+        }
+        var entry = ""
+        while true {
+            let prompt = session.isContinuing ? "   ...> " : "kitchen> "
+            switch editor.readLine(prompt: prompt) {
+            case .endOfFile:
+                session.output.writeLine()
+                return
+            case .interrupted:
+                session.cancelPending()
+                entry = ""
+                _ = kitchen_sigint_take()
+                continue
+            case .line(let line):
+                _ = kitchen_sigint_take()
+                entry += entry.isEmpty ? line : "\n" + line
+                let result = session.feed(line: line)
+                if !session.isContinuing {
+                    if !entry.trimmingCharactersInSet().isEmpty { editor.addToHistory(entry) }
+                    entry = ""
+                }
+                if result == .quit { return }
+            }
+        }
+    }
+}
+
+extension String {
+    func trimmingCharactersInSet() -> String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}
