@@ -1,8 +1,57 @@
 #include "CSignals.h"
+
+#include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
-static volatile sig_atomic_t flag = 0;
-static void handler(int sig) { (void)sig; flag = 1; }
-void kitchen_sigint_install(void) { struct sigaction sa = {0}; sa.sa_handler = handler; sigaction(SIGINT, &sa, NULL); }
-int kitchen_sigint_take(void) { int f = flag; flag = 0; return f; }
-void kitchen_sigint_set_callback(void (*fn)(void *), void *ctx) { (void)fn; (void)ctx; }
+
+/* Lock-free atomics are async-signal-safe; exchange lets take() read-and-clear without
+   losing a signal that lands in between. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic int must be lock-free");
+_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2, "atomic pointers must be lock-free");
+
+typedef void (*kitchen_callback)(void *);
+
+static atomic_int pending;
+static _Atomic(kitchen_callback) callback;
+static _Atomic(void *) callback_ctx;
+static pthread_t main_thread;
+
+static void on_sigint(int signo) {
+    int saved_errno = errno;
+    atomic_store(&pending, 1);
+
+    kitchen_callback fn = atomic_load(&callback);
+    if (fn != NULL) {
+        fn(atomic_load(&callback_ctx));
+    }
+    /* The kernel may pick any thread (e.g. a server thread). The prompt's read() only
+       returns EINTR if the main thread itself takes the signal, so forward it there.
+       The second run on the main thread just sets the flag again. */
+    if (!pthread_equal(pthread_self(), main_thread)) {
+        pthread_kill(main_thread, signo);
+    }
+    errno = saved_errno;
+}
+
+void kitchen_sigint_install(void) {
+    main_thread = pthread_self();
+    struct sigaction sa;
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a blocking read() must fail with EINTR */
+    sigaction(SIGINT, &sa, NULL);
+}
+
+int kitchen_sigint_take(void) {
+    return atomic_exchange(&pending, 0);
+}
+
+void kitchen_sigint_set_callback(kitchen_callback fn, void *ctx) {
+    /* Clear first, then publish ctx before fn: a handler that sees the new fn also sees
+       its ctx. */
+    atomic_store(&callback, NULL);
+    atomic_store(&callback_ctx, ctx);
+    atomic_store(&callback, fn);
+}

@@ -264,7 +264,7 @@ public final class Connection {
         if code == SQLITE_AUTH || message.hasPrefix("not authorized"), let found = sandbox.lastRefusal {
             var refusal = found
             // VACUUM INTO writes its copy through an internal ATTACH; name what the learner typed.
-            if refusal.what == "ATTACH", (sqlText ?? sandbox.currentSQL ?? "").uppercased().hasPrefix("VACUUM") {
+            if refusal.what == "ATTACH", (sqlText ?? "").uppercased().hasPrefix("VACUUM") {
                 refusal = ("VACUUM INTO", "it would write a copy of the database to a file outside the sandbox")
             }
             reason = .refused(what: refusal.what, why: refusal.why)

@@ -20,8 +20,6 @@ final class SandboxGuard {
     var lastRefusal: (what: String, why: String)?
     /// Kitchen's own statements (schema look-ups, grading) may bypass the authorizer.
     var trusted = false
-    /// The statement being stepped, so refusals at run time can name what the learner typed.
-    var currentSQL: String?
 
     init(policy: SandboxPolicy) {
         self.policy = policy

@@ -48,18 +48,15 @@ public final class Statement {
             sandbox.statementWillStart()
         }
         sandbox.stepWillBegin()
-        sandbox.currentSQL = sql
         let status = sqlite3_step(handle)
         sandbox.stepDidEnd()
-        sandbox.currentSQL = nil
         switch status {
         case SQLITE_ROW:
             return true
         case SQLITE_DONE:
             return false
         default:
-            var error = connection.makeError(status)
-            error.sql = sql
+            var error = connection.makeError(status, sql: sql)
             error.inputOffset = offset
             sqlite3_reset(handle)
             throw error

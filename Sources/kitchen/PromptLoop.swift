@@ -14,7 +14,7 @@ struct PromptLoop {
     func run(banner: String) -> Bool {
         let interactive = isatty(0) != 0 && isatty(1) != 0
         let color = interactive && getenv("NO_COLOR") == nil && (getenv("TERM").map { String(cString: $0) } ?? "") != "dumb"
-        let settings: ShellSettings = interactive ? .terminal(width: Terminal.columns(), color: color) : .batch
+        let settings: ShellSettings = interactive ? .terminal(width: Terminal.terminalColumns(), color: color) : .batch
         let session = ShellSession(connection: connection, settings: settings,
                                    output: FileDescriptorOutput(descriptor: 1), errors: FileDescriptorOutput(descriptor: 2))
         // Ctrl-C stops the running statement through SQLite's own interrupt.
