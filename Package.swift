@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The only door to the SQLite C API; KitchenSQL is the only module that imports it.
@@ -43,9 +44,23 @@ let package = Package(
             dependencies: ["KitchenSQL"],
             swiftSettings: swiftSettings
         ),
+        // Lessons: the model, the loader (YAML with file:line errors), checks and grading, progress.
+        .target(
+            name: "KitchenLessons",
+            dependencies: ["KitchenSQL", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // The tutor at the prompt: lesson dot-commands and Markdown for the terminal.
+        .target(
+            name: "KitchenTutor",
+            dependencies: ["KitchenShell", "KitchenLessons", "KitchenSQL"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "kitchen",
             dependencies: [
+                "KitchenTutor",
+                "KitchenLessons",
                 "KitchenShell",
                 "KitchenSQL",
                 "CEditLine",
@@ -63,6 +78,12 @@ let package = Package(
         .testTarget(
             name: "KitchenShellTests",
             dependencies: ["KitchenShell", "KitchenSQL"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KitchenLessonsTests",
+            dependencies: ["KitchenLessons", "KitchenSQL"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,57 @@
+import KitchenSQL
+
+/// Rows returned by a statement, kept whole for comparison (bounded by `limit`).
+public struct ResultSet: Sendable, Equatable {
+    public var columns: [String]
+    public var rows: [[DatabaseValue]]
+    /// True when there were more rows than kept.
+    public var truncated: Bool
+
+    public init(columns: [String], rows: [[DatabaseValue]], truncated: Bool = false) {
+        self.columns = columns
+        self.rows = rows
+        self.truncated = truncated
+    }
+}
+
+/// What happened when an answer's statements ran on a database.
+public struct AnswerRun: Sendable {
+    /// The statements that ran, in order (the failed one last, if one failed).
+    public var statements: [String]
+    /// The rows of the last statement that returned rows.
+    public var lastResult: ResultSet?
+    /// The SQL of that statement.
+    public var lastQuery: String?
+    /// The first error; statements after it did not run.
+    public var error: DatabaseError?
+
+    /// Runs every statement of `answer` on `connection`, stopping at the first error.
+    public static func run(_ answer: Answer, on connection: Connection, rowLimit: Int = 100_000) -> AnswerRun {
+        var run = AnswerRun(statements: [], lastResult: nil, lastQuery: nil, error: nil)
+        do {
+            try connection.forEachStatement(in: answer.text) { statement in
+                run.statements.append(statement.sql)
+                if statement.columnCount > 0 {
+                    var rows: [[DatabaseValue]] = []
+                    var truncated = false
+                    while try statement.step() {
+                        if rows.count >= rowLimit {
+                            truncated = true
+                            break
+                        }
+                        rows.append(statement.currentRow)
+                    }
+                    run.lastResult = ResultSet(columns: statement.columnNames, rows: rows, truncated: truncated)
+                    run.lastQuery = statement.sql
+                } else {
+                    while try statement.step() {}
+                }
+            }
+        } catch let error as DatabaseError {
+            run.error = error
+        } catch {
+            run.error = DatabaseError(extendedCode: 1, message: "\(error)")
+        }
+        return run
+    }
+}

@@ -1,0 +1,109 @@
+import KitchenSQL
+
+/// One way of grading an answer. Each check kind (`sql-result`, `choice`, …) parses its options
+/// once, when the lesson loads, into a value of a type conforming to this protocol.
+public protocol Check: Sendable {
+    /// Grades `answer` against the step's reference, on fresh copies of the step's databases.
+    func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict
+
+    /// Problems with the step itself that `kitchen lessons test` must report (for example a
+    /// result that a hard-coded answer could reproduce). Empty when the step is sound.
+    func selfTest(in context: GradingContext) throws -> [String]
+}
+
+extension Check {
+    public func selfTest(in context: GradingContext) throws -> [String] { [] }
+}
+
+/// A named check kind and how to build it from a step's `check:` options.
+public struct CheckKind: Sendable {
+    public var name: String
+    /// The option keys this kind accepts, besides `kind`.
+    public var options: Set<String>
+    public var make: @Sendable (CheckOptions) throws -> any Check
+
+    public init(name: String, options: Set<String>, make: @escaping @Sendable (CheckOptions) throws -> any Check) {
+        self.name = name
+        self.options = options
+        self.make = make
+    }
+}
+
+/// The check kinds a loader knows. Later layers (HTTP, routes) register theirs.
+public struct CheckRegistry: Sendable {
+    public private(set) var kinds: [String: CheckKind] = [:]
+
+    public init(_ kinds: [CheckKind] = []) {
+        for kind in kinds { register(kind) }
+    }
+
+    public mutating func register(_ kind: CheckKind) {
+        kinds[kind.name] = kind
+    }
+
+    public var names: [String] { kinds.keys.sorted() }
+
+    /// The SQL and concept checks.
+    public static let standard = CheckRegistry([
+        SQLResultCheck.kind, SQLStateCheck.kind, SQLPlanCheck.kind, SQLErrorCheck.kind, ChoiceCheck.kind,
+    ])
+}
+
+/// A check's options as written in the lesson, with errors that point at the file and line.
+public struct CheckOptions {
+    let reader: YAMLReader
+
+    public func string(_ key: String) throws -> String? { try reader.optionalString(key) }
+    public func strings(_ key: String) throws -> [String]? { try reader.stringList(key) }
+    public func bool(_ key: String) throws -> Bool? { try reader.bool(key) }
+    public func number(_ key: String) throws -> Double? { try reader.double(key) }
+    public func choice(_ key: String, _ values: [String]) throws -> String? { try reader.choice(key, values) }
+    public func problem(_ message: String, key: String? = nil) -> LessonProblem {
+        reader.problem(message, at: key.map { reader.line(of: $0) })
+    }
+}
+
+/// The outcome of grading: pass or fail, always with an explanation.
+public struct Verdict: Sendable, Equatable {
+    public var passed: Bool
+    public var summary: String
+    public var details: [String]
+
+    public init(passed: Bool, summary: String, details: [String] = []) {
+        self.passed = passed
+        self.summary = summary
+        self.details = details
+    }
+
+    public static func pass(_ summary: String, _ details: [String] = []) -> Verdict {
+        Verdict(passed: true, summary: summary, details: details)
+    }
+
+    public static func fail(_ summary: String, _ details: [String] = []) -> Verdict {
+        Verdict(passed: false, summary: summary, details: details)
+    }
+
+    /// Summary and details as one text.
+    public var explanation: String {
+        ([summary] + details).joined(separator: "\n")
+    }
+}
+
+/// A learner's answer: SQL statements, or the text of a choice.
+public struct Answer: Sendable, Equatable {
+    public var text: String
+
+    public init(_ text: String) {
+        self.text = text
+    }
+
+    public var isEmpty: Bool { text.trimmed.isEmpty }
+
+    /// The answer with case, runs of white space and trailing semicolons folded, for recognising
+    /// a known-wrong answer however it was typed.
+    public var normalized: String {
+        var words = text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        while words.hasSuffix(";") || words.hasSuffix(" ") { words.removeLast() }
+        return words.replacing(" ;", with: ";").replacing("; ", with: ";")
+    }
+}

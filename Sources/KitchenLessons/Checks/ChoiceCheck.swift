@@ -1,0 +1,56 @@
+/// `choice`: a concept question, answered with a letter, a number or the option's text; or a
+/// short answer matched against accepted answers.
+struct ChoiceCheck: Check {
+    var options: [String]
+    var accepted: [String]
+
+    static let kind = CheckKind(name: "choice", options: ["options", "accept"]) { options in
+        let choices = try options.strings("options") ?? []
+        let accepted = try options.strings("accept") ?? []
+        guard !choices.isEmpty || !accepted.isEmpty else {
+            throw options.problem("a choice check needs 'options' (multiple choice) or 'accept' (short answer)")
+        }
+        return ChoiceCheck(options: choices, accepted: accepted)
+    }
+
+    static let letters = Array("abcdefghijklmnopqrstuvwxyz")
+
+    /// The option an answer names, by letter, number or text.
+    func option(for answer: String) -> Int? {
+        let text = Self.fold(answer)
+        if text.count == 1, let letter = text.first, let index = Self.letters.firstIndex(of: letter), index < options.count { return index }
+        if let number = Int(text), number >= 1, number <= options.count { return number - 1 }
+        return options.firstIndex { Self.fold($0) == text }
+    }
+
+    func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
+        guard !answer.isEmpty else {
+            return .fail("No answer yet: answer with .answer followed by your choice.")
+        }
+        if options.isEmpty {
+            let wanted = ([context.step.solution] + accepted).map(Self.fold)
+            return wanted.contains(Self.fold(answer.text))
+                ? .pass("Correct.")
+                : .fail("That is not the right answer.")
+        }
+        guard let chosen = option(for: answer.text) else {
+            return .fail("\(answer.text.trimmed) is not one of the choices. Answer with a letter:", listing)
+        }
+        guard let right = option(for: context.step.solution) else {
+            throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' is not one of its options")
+        }
+        return chosen == right
+            ? .pass("Correct: \(options[right]).")
+            : .fail("\(Self.letters[chosen])) is not the right answer.")
+    }
+
+    var listing: [String] {
+        options.enumerated().map { "  \(Self.letters[$0.offset])) \($0.element)" }
+    }
+
+    static func fold(_ text: String) -> String {
+        var folded = text.trimmed.lowercased()
+        while folded.hasSuffix(".") || folded.hasSuffix(")") { folded.removeLast() }
+        return folded
+    }
+}

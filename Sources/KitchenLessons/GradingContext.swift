@@ -1,0 +1,37 @@
+import KitchenSQL
+
+/// What a check needs to grade one step: the step, its start database, the hidden variant and
+/// the reference answer. Copies are cheap (`sqlite3_deserialize` of bytes held in memory).
+public final class GradingContext: @unchecked Sendable {
+    public let lesson: Lesson
+    public let step: Step
+    public let policy: SandboxPolicy
+    private let makeVariant: () throws -> [UInt8]
+    private var variantBytes: [UInt8]?
+    /// Services later layers provide to their checks (the request log, the server…), by key.
+    public var services: [String: any Sendable] = [:]
+
+    public init(lesson: Lesson, step: Step, startDatabase: [UInt8], policy: SandboxPolicy, variant: @escaping () throws -> [UInt8]) {
+        self.lesson = lesson
+        self.step = step
+        self.startDatabase = startDatabase
+        self.policy = policy
+        self.makeVariant = variant
+    }
+
+    /// The database the step starts from, as bytes.
+    public let startDatabase: [UInt8]
+
+    public var reference: Answer { Answer(step.solution) }
+
+    /// A fresh copy of the step's start database.
+    public func freshCopy() throws -> Connection {
+        try Connection.inMemory(copying: startDatabase, policy: policy)
+    }
+
+    /// A fresh copy of the hidden variant of the step's database.
+    public func freshVariant() throws -> Connection {
+        if variantBytes == nil { variantBytes = try makeVariant() }
+        return try Connection.inMemory(copying: variantBytes!, policy: policy)
+    }
+}

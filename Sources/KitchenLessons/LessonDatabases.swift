@@ -1,0 +1,122 @@
+import KitchenSQL
+
+/// The databases a lesson's steps start from, built on demand and kept as bytes:
+/// the setup, then each step's start (the setup plus every earlier step's solution), and the
+/// hidden variant of each.
+public final class LessonDatabases {
+    public let lesson: Lesson
+    public let policy: SandboxPolicy
+    private var setupBytes: [UInt8]?
+    private var starts: [Int: [UInt8]] = [:]
+    private var variants: [Int: [UInt8]] = [:]
+
+    public init(lesson: Lesson, policy: SandboxPolicy = .standard) {
+        self.lesson = lesson
+        var policy = policy
+        // Building a fixture or a 100k-row table is Kitchen's work, not the learner's: more time.
+        policy.timeLimit = max(policy.timeLimit, 30)
+        self.policy = policy
+    }
+
+    /// The lesson's setup: the fixture, then its own SQL. Errors name the file and what failed.
+    public func setup() throws -> [UInt8] {
+        if let setupBytes { return setupBytes }
+        let database = try Connection(path: ":memory:", policy: policy)
+        try database.trusted {
+            if let fixture = lesson.setup.fixtureSQL {
+                do { try database.execute(fixture) } catch let error as DatabaseError {
+                    throw LessonProblem(file: "fixtures/\(lesson.setup.fixtureName ?? "?").sql", line: nil, message: "the fixture fails: \(error.message)\(error.sql.map { " in: \($0.prefix(120))" } ?? "")")
+                }
+            }
+            if let sql = lesson.setup.sql {
+                do { try database.execute(sql) } catch let error as DatabaseError {
+                    throw LessonProblem(file: lesson.file, line: nil, message: "setup.sql fails: \(error.message)\(error.sql.map { " in: \($0.prefix(120))" } ?? "")")
+                }
+            }
+        }
+        let bytes = try database.serialize()
+        setupBytes = bytes
+        return bytes
+    }
+
+    /// The database step `index` (0-based) starts from.
+    public func start(ofStep index: Int) throws -> [UInt8] {
+        if let cached = starts[index] { return cached }
+        let previous = index == 0 ? try setup() : try start(ofStep: index - 1)
+        let step = lesson.steps[index]
+        var bytes = previous
+        let needsWork = index > 0 || step.setupSQL != nil
+        if needsWork {
+            let database = try Connection.inMemory(copying: previous, policy: policy)
+            if index > 0 {
+                // Earlier solutions may fail on purpose (an sql-error step); their effect is what counts.
+                _ = AnswerRun.run(Answer(lesson.steps[index - 1].solution), on: database)
+            }
+            if let sql = step.setupSQL {
+                do { try database.trusted { try database.execute(sql) } } catch let error as DatabaseError {
+                    throw LessonProblem(file: lesson.file, line: step.line, message: "the setup of step '\(step.id)' fails: \(error.message)")
+                }
+            }
+            bytes = try database.serialize()
+        }
+        starts[index] = bytes
+        return bytes
+    }
+
+    /// The hidden variant of step `index`'s start database.
+    public func variant(ofStep index: Int) throws -> [UInt8] {
+        if let cached = variants[index] { return cached }
+        let bytes = try HiddenVariant.make(from: try start(ofStep: index), extraSQL: lesson.setup.variantSQL, policy: policy, lesson: lesson)
+        variants[index] = bytes
+        return bytes
+    }
+
+    public func context(forStep index: Int) throws -> GradingContext {
+        let start = try start(ofStep: index)
+        return GradingContext(lesson: lesson, step: lesson.steps[index], startDatabase: start, policy: .standard) { [self] in
+            try variant(ofStep: index)
+        }
+    }
+}
+
+/// Makes a deterministic variant of a database: same schema, other rows and values.
+enum HiddenVariant {
+    static func make(from bytes: [UInt8], extraSQL: String?, policy: SandboxPolicy, lesson: Lesson) throws -> [UInt8] {
+        let database = try Connection.inMemory(copying: bytes, policy: policy)
+        try database.trusted {
+            let schema = try database.schema()
+            for table in schema.tables where table.type == "table" {
+                let info = try database.fetchAll("SELECT name, type, pk FROM pragma_table_info(?)", arguments: [.text(table.name)])
+                let integerKeys = info.filter { ($0[2].textValue ?? "0") != "0" && ($0[1].textValue ?? "").uppercased() == "INTEGER" }
+                let singleIntegerKey = integerKeys.count == 1 && info.filter { ($0[2].textValue ?? "0") != "0" }.count == 1
+                let columns = info.compactMap { row -> (name: String, isKey: Bool)? in
+                    guard let name = row[0].textValue else { return nil }
+                    return (name, singleIntegerKey && integerKeys.first?[0].textValue == name)
+                }.filter { !$0.isKey }
+                guard !columns.isEmpty else { continue }
+                let names = columns.map { SQLIdentifier.quote($0.name) }.joined(separator: ", ")
+                let values = columns.map { column in
+                    let quoted = SQLIdentifier.quote(column.name)
+                    return "CASE WHEN typeof(\(quoted)) = 'text' THEN \(quoted) || ' (v)' ELSE \(quoted) END"
+                }.joined(separator: ", ")
+                let quotedTable = SQLIdentifier.quote(table.name)
+                // Rows that would break a constraint are skipped; a table that cannot take copies at
+                // all (a foreign key to a changed text value) keeps its rows.
+                try database.execute("SAVEPOINT variant")
+                do {
+                    try database.execute("INSERT OR IGNORE INTO \(quotedTable) (\(names)) SELECT \(values) FROM \(quotedTable) WHERE rowid % 3 = 0")
+                    try database.execute("RELEASE variant")
+                } catch {
+                    try database.execute("ROLLBACK TO variant")
+                    try database.execute("RELEASE variant")
+                }
+            }
+            if let extraSQL {
+                do { try database.execute(extraSQL) } catch let error as DatabaseError {
+                    throw LessonProblem(file: lesson.file, line: nil, message: "setup.variant fails: \(error.message)")
+                }
+            }
+        }
+        return try database.serialize()
+    }
+}

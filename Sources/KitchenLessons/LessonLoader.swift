@@ -1,0 +1,247 @@
+import Yams
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Loads lesson files from a folder. A bad file is reported with its file:line and skipped; the
+/// other lessons still load.
+public struct LessonLoader {
+    public var registry: CheckRegistry
+
+    public init(registry: CheckRegistry = .standard) {
+        self.registry = registry
+    }
+
+    /// Every lesson found, in file-name order, and the problems of the files that did not load.
+    public struct Catalog: Sendable {
+        public var lessons: [Lesson]
+        public var problems: [LessonProblem]
+        /// The folder the lessons came from.
+        public var directory: String
+
+        public func lesson(_ id: String) -> Lesson? {
+            lessons.first { $0.id == id }
+        }
+    }
+
+    public func loadDirectory(_ directory: String) -> Catalog {
+        var lessons: [Lesson] = []
+        var problems: [LessonProblem] = []
+        let files = Self.yamlFiles(in: directory)
+        if files.isEmpty {
+            problems.append(LessonProblem(file: directory, line: nil, message: "no lesson files (*.yaml) found"))
+        }
+        for file in files {
+            do {
+                let lesson = try load(file: directory + "/" + file, displayName: file, fixtures: directory + "/fixtures")
+                if let earlier = lessons.first(where: { $0.id == lesson.id }) {
+                    problems.append(LessonProblem(file: file, line: 2, message: "duplicate lesson id '\(lesson.id)', already used by \(earlier.file)"))
+                    continue
+                }
+                lessons.append(lesson)
+            } catch let problem as LessonProblem {
+                problems.append(problem)
+            } catch {
+                problems.append(LessonProblem(file: file, line: nil, message: "\(error)"))
+            }
+        }
+        // Prerequisites must name lessons that loaded.
+        for lesson in lessons {
+            for required in lesson.requires where !lessons.contains(where: { $0.id == required }) {
+                problems.append(LessonProblem(file: lesson.file, line: nil, message: "requires unknown lesson '\(required)'"))
+            }
+        }
+        return Catalog(lessons: lessons, problems: problems, directory: directory)
+    }
+
+    public func load(file path: String, displayName: String? = nil, fixtures: String) throws -> Lesson {
+        let name = displayName ?? path
+        let text: String
+        do {
+            text = try FileReading.read(path)
+        } catch {
+            throw LessonProblem(file: name, line: nil, message: "cannot read the file: \(error)")
+        }
+        return try parse(text, file: name, fixtures: fixtures)
+    }
+
+    /// Parses one lesson's YAML text.
+    public func parse(_ text: String, file: String, fixtures: String) throws -> Lesson {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw LessonProblem(file: file, line: nil, message: "the file is empty")
+            }
+            root = node
+        } catch let error as YamlError {
+            throw LessonProblem(file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
+        }
+        let reader = try YAMLReader(root, file: file, what: "a lesson")
+        try reader.checkKeys(allowed: ["format", "id", "title", "summary", "requires", "setup", "steps"], what: "the lesson")
+        guard let format = reader.node("format")?.int else {
+            throw reader.problem("the lesson is missing 'format: 1'")
+        }
+        guard format == 1 else {
+            throw reader.problem("format \(format) is not supported; this Kitchen reads format 1", at: reader.line(of: "format"))
+        }
+        let id = try reader.nonEmptyString("id", in: "the lesson")
+        try Self.checkIdentifier(id, reader: reader, key: "id")
+        let setup = try parseSetup(reader, fixtures: fixtures)
+        guard let stepNodes = try reader.list("steps"), !stepNodes.isEmpty else {
+            throw reader.problem("the lesson has no 'steps'")
+        }
+        var steps: [Step] = []
+        for node in stepNodes {
+            let step = try parseStep(node, file: file)
+            if steps.contains(where: { $0.id == step.id }) {
+                throw LessonProblem(file: file, line: step.line, message: "duplicate step id '\(step.id)'")
+            }
+            steps.append(step)
+        }
+        return Lesson(
+            id: id,
+            title: try reader.nonEmptyString("title", in: "the lesson"),
+            summary: try reader.nonEmptyString("summary", in: "the lesson"),
+            requires: try reader.stringList("requires") ?? [],
+            setup: setup,
+            steps: steps,
+            file: file
+        )
+    }
+
+    private func parseSetup(_ lesson: YAMLReader, fixtures: String) throws -> LessonSetup {
+        guard let node = lesson.node("setup") else { return LessonSetup() }
+        let reader = try YAMLReader(node, file: lesson.file, what: "'setup'")
+        try reader.checkKeys(allowed: ["fixture", "sql", "variant"], what: "'setup'")
+        var setup = LessonSetup(sql: try reader.optionalString("sql"), variantSQL: try reader.optionalString("variant"))
+        if let fixture = try reader.optionalString("fixture") {
+            guard fixture.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                throw reader.problem("fixture names a file in lessons/fixtures without its .sql ending, such as 'restaurant'", at: reader.line(of: "fixture"))
+            }
+            do {
+                setup.fixtureSQL = try FileReading.read(fixtures + "/" + fixture + ".sql")
+                setup.fixtureName = fixture
+            } catch {
+                throw reader.problem("fixture '\(fixture)' not found: there is no fixtures/\(fixture).sql", at: reader.line(of: "fixture"))
+            }
+        }
+        return setup
+    }
+
+    private func parseStep(_ node: Node, file: String) throws -> Step {
+        let reader = try YAMLReader(node, file: file, what: "a step")
+        try reader.checkKeys(allowed: ["id", "title", "text", "task", "check", "hints", "solution", "wrong", "setup"], what: "a step")
+        let id = try reader.nonEmptyString("id", in: "a step")
+        try Self.checkIdentifier(id, reader: reader, key: "id")
+        let what = "step '\(id)'"
+        guard let checkNode = reader.node("check") else { throw reader.problem("\(what) is missing 'check'") }
+        let checkReader = try YAMLReader(checkNode, file: file, what: "'check'")
+        let kindName = try checkReader.nonEmptyString("kind", in: "'check' of \(what)")
+        guard let kind = registry.kinds[kindName] else {
+            throw checkReader.problem("unknown check kind '\(kindName)'; known kinds: \(registry.names.joined(separator: ", "))", at: checkReader.line(of: "kind"))
+        }
+        try checkReader.checkKeys(allowed: kind.options.union(["kind"]), what: "a \(kindName) check")
+        let check = try kind.make(CheckOptions(reader: checkReader))
+
+        guard let hints = try reader.stringList("hints"), !hints.isEmpty else {
+            throw reader.problem("\(what) needs at least one hint in 'hints'")
+        }
+        guard let wrongNodes = try reader.list("wrong"), !wrongNodes.isEmpty else {
+            throw reader.problem("\(what) needs at least one known-wrong answer in 'wrong'")
+        }
+        let wrong = try wrongNodes.map { node -> WrongAnswer in
+            let entry = try YAMLReader(node, file: file, what: "a wrong answer")
+            try entry.checkKeys(allowed: ["answer", "expect", "message"], what: "a wrong answer")
+            return WrongAnswer(
+                answer: try entry.string("answer", in: "a wrong answer of \(what)"),
+                expect: try entry.string("expect", in: "a wrong answer of \(what)"),
+                message: try entry.optionalString("message"),
+                line: entry.line
+            )
+        }
+        return Step(
+            id: id,
+            title: try reader.nonEmptyString("title", in: what),
+            text: try reader.nonEmptyString("text", in: what),
+            task: try reader.nonEmptyString("task", in: what),
+            check: check,
+            checkKind: kindName,
+            hints: hints,
+            solution: try reader.nonEmptyString("solution", in: what),
+            wrongAnswers: wrong,
+            setupSQL: try reader.optionalString("setup"),
+            line: reader.line
+        )
+    }
+
+    static func checkIdentifier(_ id: String, reader: YAMLReader, key: String) throws {
+        let allowed = id.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" }
+        guard allowed, id.first?.isLetter == true else {
+            throw reader.problem("'\(id)' is not a valid id: use lower-case letters, digits and dashes, starting with a letter", at: reader.line(of: key))
+        }
+    }
+
+    static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    static func problem(of error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
+            return [context.map { "\($0.text)" }, problem].compactMap { $0 }.joined(separator: ": ")
+        default:
+            return "\(error)"
+        }
+    }
+
+    static func yamlFiles(in directory: String) -> [String] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { names.append(name) }
+        }
+        return names.sorted()
+    }
+}
+
+/// Whole-file reads and atomic writes, with errors that say what failed.
+public enum FileReading {
+    public struct Failure: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): \(reason)" }
+    }
+
+    public static func read(_ path: String) throws -> String {
+        String(decoding: try readBytes(path), as: UTF8.self)
+    }
+
+    public static func readBytes(_ path: String) throws -> [UInt8] {
+        guard let file = fopen(path, "rb") else {
+            throw Failure(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        if ferror(file) != 0 { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        return bytes
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+}

@@ -1,0 +1,104 @@
+import KitchenSQL
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Keeps `Progress` in one JSON file, written atomically (temporary file, fsync, rename, fsync of
+/// the folder) so a kill at any moment leaves either the old or the new file, never half of one.
+/// A file that cannot be read is set aside under a new name and reported, never overwritten.
+public struct ProgressStore: Sendable {
+    public let path: String
+
+    public init(home: String) {
+        self.path = home + "/progress.json"
+    }
+
+    public struct Loaded: Sendable {
+        public var progress: Progress
+        /// Set when a corrupt file was moved out of the way: where it went.
+        public var setAside: String?
+        public var problem: String?
+    }
+
+    public func load() -> Loaded {
+        guard FileReading.exists(path) else { return Loaded(progress: Progress()) }
+        do {
+            let bytes = try FileReading.readBytes(path)
+            let progress = try JSONDecoder().decode(Progress.self, from: Data(bytes))
+            guard progress.format == 1 else {
+                return setAside(reason: "it was written by a newer Kitchen (format \(progress.format))")
+            }
+            return Loaded(progress: progress)
+        } catch let error as FileReading.Failure {
+            return Loaded(progress: Progress(), problem: "cannot read \(path): \(error.reason); progress will not be saved over it")
+        } catch {
+            return setAside(reason: "it is not valid progress JSON (\(error))")
+        }
+    }
+
+    private func setAside(reason: String) -> Loaded {
+        var stamp = timespec()
+        clock_gettime(CLOCK_REALTIME, &stamp)
+        let aside = path + ".corrupt-\(stamp.tv_sec)"
+        if rename(path, aside) == 0 {
+            return Loaded(progress: Progress(), setAside: aside, problem: "\(path) could not be used: \(reason). It was kept as \(aside); starting fresh.")
+        }
+        return Loaded(progress: Progress(), problem: "\(path) could not be used: \(reason), and could not be moved aside: \(String(cString: strerror(errno)))")
+    }
+
+    public func save(_ progress: Progress) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(progress)
+        try AtomicFile.write(Array(data), to: path)
+    }
+}
+
+/// Atomic replacement of a file's content.
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure("cannot create \(temporary)") }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                let error = failure("cannot write \(temporary)")
+                close(descriptor)
+                unlink(temporary)
+                throw error
+            }
+            written += result
+        }
+        guard fsync(descriptor) == 0 else {
+            let error = failure("cannot sync \(temporary)")
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary, path) == 0 else {
+            let error = failure("cannot replace \(path)")
+            unlink(temporary)
+            throw error
+        }
+        // The rename itself is durable only once the folder is synced.
+        let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let folderDescriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY)
+        if folderDescriptor >= 0 {
+            fsync(folderDescriptor)
+            close(folderDescriptor)
+        }
+    }
+
+    static func failure(_ what: String) -> FileReading.Failure {
+        FileReading.Failure(path: what, reason: String(cString: strerror(errno)))
+    }
+}
