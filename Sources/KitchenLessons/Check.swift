@@ -9,10 +9,18 @@ public protocol Check: Sendable {
     /// Problems with the step itself that `kitchen lessons test` must report (for example a
     /// result that a hard-coded answer could reproduce). Empty when the step is sound.
     func selfTest(in context: GradingContext) throws -> [String]
+
+    /// Lines shown with the task (a choice question's options).
+    var presentation: [String] { get }
+
+    /// True when the answer is given with `.answer` rather than by running SQL.
+    var answersWithText: Bool { get }
 }
 
 extension Check {
     public func selfTest(in context: GradingContext) throws -> [String] { [] }
+    public var presentation: [String] { [] }
+    public var answersWithText: Bool { false }
 }
 
 /// A named check kind and how to build it from a step's `check:` options.

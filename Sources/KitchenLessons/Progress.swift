@@ -8,6 +8,8 @@ public struct Progress: Codable, Sendable, Equatable {
         public var currentStep: String?
         /// The statements (or choice) the learner gave for the current step, in order.
         public var answer: [String] = []
+        /// True when the last statement of `answer` failed.
+        public var answerFailedLast: Bool? = nil
 
         public init() {}
     }

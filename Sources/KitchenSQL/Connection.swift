@@ -208,7 +208,8 @@ public final class Connection {
             }
             bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
             let flags = UInt32(SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE)
-            let status = sqlite3_deserialize(handle, "main", copy.assumingMemoryBound(to: UInt8.self), size, size, flags)
+            // sqlite3_deserialize re-attaches "main" internally, which the authorizer would refuse.
+            let status = trusted { sqlite3_deserialize(handle, "main", copy.assumingMemoryBound(to: UInt8.self), size, size, flags) }
             guard status == SQLITE_OK else { throw makeError(status) }
             if sandbox.policy.enforceForeignKeys { try execute("PRAGMA foreign_keys = ON") }
         } else {

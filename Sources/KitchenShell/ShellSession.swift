@@ -6,7 +6,14 @@ import KitchenSQL
 /// It never reads stdin and knows nothing of terminals: the `kitchen` binary feeds it lines
 /// from libedit or a pipe, tests feed it strings.
 public final class ShellSession {
-    public let connection: Connection
+    /// The database statements run on; the tutor swaps it when the learner changes lesson.
+    public var connection: Connection {
+        didSet { connectionDidChange?(connection) }
+    }
+    /// Told when `connection` changes (the prompt re-targets Ctrl-C).
+    public var connectionDidChange: ((Connection) -> Void)?
+    /// The prompt's label, e.g. `kitchen` or `kitchen[select-basics 2/8]`.
+    public var promptLabel = "kitchen"
     public var settings: ShellSettings
     public let output: any OutputSink
     public let errors: any OutputSink
@@ -23,7 +30,7 @@ public final class ShellSession {
     private var pendingStartLine = 1
     private var lineNumber = 0
     private var readDepth = 0
-    var style: Style { Style(enabled: settings.color) }
+    public var style: Style { Style(enabled: settings.color) }
 
     public init(connection: Connection, settings: ShellSettings, output: any OutputSink, errors: any OutputSink, commands: CommandTable? = nil) {
         self.connection = connection

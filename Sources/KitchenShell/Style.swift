@@ -1,17 +1,21 @@
 /// ANSI styling, applied only when colour is on.
-struct Style {
-    var enabled: Bool
+public struct Style {
+    public var enabled: Bool
 
-    func apply(_ code: String, _ text: String) -> String {
+    public init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    public func apply(_ code: String, _ text: String) -> String {
         enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 
-    func dim(_ text: String) -> String { apply("2", text) }
-    func bold(_ text: String) -> String { apply("1", text) }
-    func red(_ text: String) -> String { apply("31", text) }
-    func boldRed(_ text: String) -> String { apply("1;31", text) }
-    func green(_ text: String) -> String { apply("32", text) }
-    func yellow(_ text: String) -> String { apply("33", text) }
-    func cyan(_ text: String) -> String { apply("36", text) }
-    func nullMarker() -> String { apply("2;3", "NULL") }
+    public func dim(_ text: String) -> String { apply("2", text) }
+    public func bold(_ text: String) -> String { apply("1", text) }
+    public func red(_ text: String) -> String { apply("31", text) }
+    public func boldRed(_ text: String) -> String { apply("1;31", text) }
+    public func green(_ text: String) -> String { apply("32", text) }
+    public func yellow(_ text: String) -> String { apply("33", text) }
+    public func cyan(_ text: String) -> String { apply("36", text) }
+    public func nullMarker() -> String { apply("2;3", "NULL") }
 }

@@ -6,9 +6,18 @@ struct Kitchen: ParsableCommand {
         commandName: "kitchen",
         abstract: "Learn how the back end of a website works, by doing it.",
         discussion: """
-            Kitchen keeps its history and progress in ~/.kitchen, or in $KITCHEN_HOME when that is set.
+            Run `kitchen` to follow the lessons at the prompt. Kitchen keeps history, progress and your
+            lesson databases in ~/.kitchen, or in $KITCHEN_HOME when that is set.
             """,
-        subcommands: [SQLCommand.self],
-        defaultSubcommand: SQLCommand.self
+        subcommands: [LearnCommand.self, SQLCommand.self, LessonsCommand.self, CheckCommand.self],
+        defaultSubcommand: LearnCommand.self
     )
+}
+
+/// Options shared by every command that reads lessons.
+struct LessonsOptions: ParsableArguments {
+    @Option(name: .customLong("lessons"), help: ArgumentHelp("The lessons folder (default: ./lessons or the one beside Kitchen).", valueName: "DIR"))
+    var directory: String?
+
+    var resolved: String { LessonsLocation.resolve(directory) }
 }

@@ -11,7 +11,7 @@ struct PromptLoop {
     let home: KitchenHome
 
     /// Runs until `.quit` or end of input; returns true when something failed (batch exit code).
-    func run(banner: String) -> Bool {
+    func run(banner: String, prepare: (ShellSession) -> Void = { _ in }) -> Bool {
         let interactive = isatty(0) != 0 && isatty(1) != 0
         let color = interactive && getenv("NO_COLOR") == nil && (getenv("TERM").map { String(cString: $0) } ?? "") != "dumb"
         let settings: ShellSettings = interactive ? .terminal(width: Terminal.terminalColumns(), color: color) : .batch
@@ -21,10 +21,17 @@ struct PromptLoop {
         kitchen_sigint_install()
         kitchen_sigint_set_callback(InterruptHandle.cFunction, connection.interruptHandle.database)
         defer { kitchen_sigint_set_callback(nil, nil) }
+        session.connectionDidChange = { connection in
+            kitchen_sigint_set_callback(InterruptHandle.cFunction, connection.interruptHandle.database)
+        }
 
         if interactive {
-            runInteractive(session, banner: banner)
+            session.output.writeLine("Kitchen — \(banner)")
+            session.output.writeLine("Type SQL ending with ;   .help for commands   Ctrl-D to leave")
+            prepare(session)
+            runInteractive(session)
         } else {
+            prepare(session)
             while let line = readLine(strippingNewline: true) {
                 if session.feed(line: line) == .quit { return session.failureCount > 0 }
             }
@@ -33,16 +40,14 @@ struct PromptLoop {
         return session.failureCount > 0
     }
 
-    private func runInteractive(_ session: ShellSession, banner: String) {
-        let style = banner
-        session.output.writeLine("Kitchen — \(style)")
-        session.output.writeLine("Type SQL ending with ;   .help for commands   Ctrl-D to leave")
+    private func runInteractive(_ session: ShellSession) {
         let editor = LineEditor(programName: "kitchen", historyFile: home.historyFile) { before, word in
             session.completions(lineBeforeCursor: before, word: word)
         }
         var entry = ""
         while true {
-            let prompt = session.isContinuing ? "   ...> " : "kitchen> "
+            let label = session.promptLabel
+            let prompt = session.isContinuing ? String(repeating: " ", count: max(0, label.count - 3)) + "...> " : label + "> "
             switch editor.readLine(prompt: prompt) {
             case .endOfFile:
                 session.output.writeLine()

@@ -44,6 +44,12 @@ struct ChoiceCheck: Check {
             : .fail("\(Self.letters[chosen])) is not the right answer.")
     }
 
+    var presentation: [String] {
+        options.isEmpty ? ["Answer with .answer followed by your answer."] : listing + ["Answer with .answer and a letter, e.g. .answer b"]
+    }
+
+    var answersWithText: Bool { true }
+
     var listing: [String] {
         options.enumerated().map { "  \(Self.letters[$0.offset])) \($0.element)" }
     }

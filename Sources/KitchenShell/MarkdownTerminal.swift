@@ -1,0 +1,116 @@
+/// Renders the Markdown subset lessons use (headings, **bold**, `code`, fenced code blocks,
+/// `-` lists) for a terminal, wrapped to a readable width.
+public struct MarkdownTerminal {
+    public var color: Bool
+    public var width: Int
+
+    public init(color: Bool, width: Int) {
+        self.color = color
+        self.width = max(30, min(width, 80))
+    }
+
+    var style: Style { Style(enabled: color) }
+
+    public func render(_ markdown: String) -> String {
+        var output: [String] = []
+        var paragraph: [String] = []
+        var inCode = false
+
+        func flushParagraph() {
+            guard !paragraph.isEmpty else { return }
+            output += wrap(paragraph.joined(separator: " "), indent: "", hanging: "")
+            paragraph = []
+        }
+
+        for rawLine in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = String(rawLine)
+            let trimmed = line.trimmingSpaces()
+            if trimmed.hasPrefix("```") {
+                flushParagraph()
+                inCode.toggle()
+                continue
+            }
+            if inCode {
+                output.append("    " + style.cyan(line))
+                continue
+            }
+            if trimmed.isEmpty {
+                flushParagraph()
+                if output.last != "" { output.append("") }
+                continue
+            }
+            if trimmed.hasPrefix("#") {
+                flushParagraph()
+                let title = String(trimmed.drop { $0 == "#" }).trimmingSpaces()
+                output.append(style.apply("1;4", inline(title)))
+                continue
+            }
+            if trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") {
+                flushParagraph()
+                output += wrap(String(trimmed.dropFirst(2)), indent: "  • ", hanging: "    ")
+                continue
+            }
+            if let dot = trimmed.firstIndex(of: "."), trimmed[..<dot].allSatisfy(\.isNumber), !trimmed[..<dot].isEmpty,
+               trimmed[trimmed.index(after: dot)...].hasPrefix(" ") {
+                flushParagraph()
+                let number = String(trimmed[..<dot])
+                output += wrap(String(trimmed[trimmed.index(dot, offsetBy: 2)...]), indent: "  \(number). ", hanging: String(repeating: " ", count: number.count + 4))
+                continue
+            }
+            paragraph.append(trimmed)
+        }
+        flushParagraph()
+        while output.last == "" { output.removeLast() }
+        return output.joined(separator: "\n")
+    }
+
+    /// Word-wraps plain text (measuring without markup), then styles each line.
+    func wrap(_ text: String, indent: String, hanging: String) -> [String] {
+        var lines: [String] = []
+        var current = indent
+        var currentWidth = DisplayWidth.of(indent)
+        var empty = true
+        for word in text.split(separator: " ") {
+            let plain = String(word).replacing("**", with: "").replacing("`", with: "")
+            let wordWidth = DisplayWidth.of(plain)
+            if !empty && currentWidth + 1 + wordWidth > width {
+                lines.append(current)
+                current = hanging
+                currentWidth = DisplayWidth.of(hanging)
+                empty = true
+            }
+            current += (empty ? "" : " ") + word
+            currentWidth += (empty ? 0 : 1) + wordWidth
+            empty = false
+        }
+        if !empty { lines.append(current) }
+        return lines.map(inline)
+    }
+
+    /// `code` and **bold** spans. A span may cross a wrapped line end; markers are then balanced per line.
+    public func inline(_ text: String) -> String {
+        var result = ""
+        var inCode = false
+        var inBold = false
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            if character == "`" {
+                inCode.toggle()
+                result += color ? (inCode ? "\u{1B}[36m" : "\u{1B}[39m") : ""
+                index = text.index(after: index)
+                continue
+            }
+            if !inCode, character == "*", text[index...].hasPrefix("**") {
+                inBold.toggle()
+                result += color ? (inBold ? "\u{1B}[1m" : "\u{1B}[22m") : ""
+                index = text.index(index, offsetBy: 2)
+                continue
+            }
+            result.append(character)
+            index = text.index(after: index)
+        }
+        if color && (inCode || inBold) { result += "\u{1B}[0m" }
+        return result
+    }
+}

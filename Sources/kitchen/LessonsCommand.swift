@@ -1,0 +1,248 @@
+import ArgumentParser
+import KitchenLessons
+import KitchenSQL
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `kitchen lessons …`: list, show, lint and test lessons.
+struct LessonsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lessons",
+        abstract: "List, show, lint and test the lessons.",
+        subcommands: [List.self, Show.self, Lint.self, Test.self],
+        defaultSubcommand: List.self
+    )
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, junit
+}
+
+extension LessonsCommand {
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the lessons with your progress.")
+
+        @OptionGroup var lessons: LessonsOptions
+        @Option(help: "text or json") var format: OutputFormat = .text
+
+        func validate() throws {
+            if format == .junit { throw ValidationError("--format takes text or json here") }
+        }
+
+        func run() throws {
+            let catalog = LessonLoader().loadDirectory(lessons.resolved)
+            let home = try KitchenHome.resolve()
+            let progress = ProgressStore(home: home.path).load().progress
+            struct Entry: Encodable {
+                var id: String, title: String, summary: String, steps: Int, passed: Int, requires: [String]
+            }
+            let entries = catalog.lessons.map {
+                Entry(id: $0.id, title: $0.title, summary: $0.summary, steps: $0.steps.count, passed: progress.lesson($0.id).passed.count, requires: $0.requires)
+            }
+            if format == .json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(entries), as: UTF8.self))
+            } else {
+                let width = entries.map(\.id.count).max() ?? 0
+                for (number, entry) in entries.enumerated() {
+                    let mark = entry.passed == entry.steps ? "✓" : (entry.passed > 0 ? "◐" : " ")
+                    print("\(mark) \(number + 1). \(entry.id.padding(width))  \(entry.title) (\(entry.passed)/\(entry.steps) steps)")
+                }
+            }
+            for problem in catalog.problems {
+                printError("lesson not loaded: \(problem)")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a lesson, or one step of it.")
+
+        @OptionGroup var lessons: LessonsOptions
+        @Argument(help: "The lesson id.") var lesson: String
+        @Argument(help: "A step: its number (from 1) or its id.") var step: String?
+        @Flag(help: "Print the reference solution alone, raw, for piping into `kitchen check`.") var solution = false
+
+        func run() throws {
+            let found = try LessonLookup.lesson(lesson, in: lessons.resolved)
+            if solution {
+                guard let step else { throw LessonLookup.badInput("--solution needs a STEP") }
+                print(try LessonLookup.step(step, of: found).solution.trimmingTrailingNewlines())
+                return
+            }
+            if let step {
+                let found = try LessonLookup.step(step, of: found)
+                print("# \(found.title)\n\n\(found.text.trimmingTrailingNewlines())\n\nTask: \(found.task)")
+                return
+            }
+            print("# \(found.title)\n\n\(found.summary)\n")
+            for (index, step) in found.steps.enumerated() {
+                print("\(index + 1). \(step.title) (\(step.id), \(step.checkKind))")
+            }
+        }
+    }
+
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate lesson files: structure, setup SQL, and that every solution passes.")
+
+        @OptionGroup var lessons: LessonsOptions
+        @Argument(help: "Lesson files to check (default: every lesson).") var files: [String] = []
+
+        func run() throws {
+            var problems: [LessonProblem] = []
+            var loaded: [Lesson] = []
+            if files.isEmpty {
+                let catalog = LessonLoader().loadDirectory(lessons.resolved)
+                problems += catalog.problems
+                loaded = catalog.lessons
+            } else {
+                for file in files {
+                    let folder = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
+                    do {
+                        loaded.append(try LessonLoader().load(file: file, fixtures: folder + "/fixtures"))
+                    } catch let problem as LessonProblem {
+                        problems.append(problem)
+                    }
+                }
+            }
+            for lesson in loaded {
+                problems += LessonLint.deepProblems(of: lesson)
+            }
+            for problem in problems { print(problem) }
+            print("\(loaded.count + problems.filter { p in !loaded.contains { $0.file == p.file } }.count) lesson file(s) checked, \(problems.count) problem(s)")
+            if !problems.isEmpty { throw ExitCode.failure }
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prove every step: its solution passes, its known-wrong answers fail as expected, an empty answer fails.")
+
+        @OptionGroup var lessons: LessonsOptions
+        @Argument(help: "Lesson ids (default: all).") var ids: [String] = []
+        @Option(help: "text or junit") var format: OutputFormat = .text
+
+        func validate() throws {
+            if format == .json { throw ValidationError("--format takes text or junit here") }
+        }
+
+        func run() throws {
+            let catalog = LessonLoader().loadDirectory(lessons.resolved)
+            var selected = catalog.lessons
+            if !ids.isEmpty {
+                selected = try ids.map { id in
+                    guard let lesson = catalog.lesson(id) else { throw LessonLookup.badInput("no lesson '\(id)'") }
+                    return lesson
+                }
+            }
+            var outcomes: [LessonSelfTest.Outcome] = []
+            for lesson in selected {
+                outcomes += LessonSelfTest().run(lesson)
+            }
+            let loadFailures = ids.isEmpty ? catalog.problems : []
+            let failed = outcomes.filter { !$0.passed }.count + loadFailures.count
+            let passed = outcomes.count - outcomes.filter { !$0.passed }.count
+            if format == .junit {
+                print(JUnit.report(outcomes: outcomes, loadProblems: loadFailures))
+            } else {
+                for problem in loadFailures { print("FAIL \(problem)") }
+                for outcome in outcomes {
+                    if outcome.passed {
+                        print("ok   \(outcome.lessonID)/\(outcome.stepID)")
+                    } else {
+                        print("FAIL \(outcome.lessonID)/\(outcome.stepID) (\(outcome.file):\(outcome.line))")
+                        for problem in outcome.problems {
+                            print("     " + problem.split(separator: "\n").joined(separator: "\n     "))
+                        }
+                    }
+                }
+                print("\(passed) passed, \(failed) failed")
+            }
+            if failed > 0 { throw ExitCode.failure }
+        }
+    }
+}
+
+/// Finding a lesson and a step from command-line words; unknown ones are bad input (exit 2).
+enum LessonLookup {
+    static func lesson(_ id: String, in directory: String) throws -> Lesson {
+        let catalog = LessonLoader().loadDirectory(directory)
+        if let lesson = catalog.lesson(id) { return lesson }
+        if let problem = catalog.problems.first(where: { $0.file.contains(id) }) {
+            throw badInput("lesson '\(id)' did not load: \(problem)")
+        }
+        throw badInput("no lesson '\(id)'. Lessons: \(catalog.lessons.map(\.id).joined(separator: ", "))")
+    }
+
+    static func step(_ reference: String, of lesson: Lesson) throws -> Step {
+        guard let step = lesson.step(reference) else {
+            throw badInput("lesson '\(lesson.id)' has no step '\(reference)'; it has steps 1–\(lesson.steps.count): \(lesson.steps.map(\.id).joined(separator: ", "))")
+        }
+        return step
+    }
+
+    static func badInput(_ message: String) -> ExitCode {
+        printError("kitchen: \(message)")
+        return ExitCode(2)
+    }
+}
+
+/// Checks that need the database: setup SQL, step set-ups, solutions.
+enum LessonLint {
+    static func deepProblems(of lesson: Lesson) -> [LessonProblem] {
+        let grader = Grader(lesson: lesson)
+        do { _ = try grader.databases.setup() } catch let problem as LessonProblem {
+            return [problem]
+        } catch {
+            return [LessonProblem(file: lesson.file, line: nil, message: "\(error)")]
+        }
+        var problems: [LessonProblem] = []
+        for (index, step) in lesson.steps.enumerated() {
+            let verdict = grader.grade(Answer(step.solution), step: index)
+            if !verdict.passed {
+                problems.append(LessonProblem(file: lesson.file, line: step.line, message: "the solution of step '\(step.id)' does not pass: \(verdict.explanation)"))
+            }
+        }
+        return problems
+    }
+}
+
+/// JUnit XML, which CI systems read.
+enum JUnit {
+    static func report(outcomes: [LessonSelfTest.Outcome], loadProblems: [LessonProblem]) -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        let failures = outcomes.filter { !$0.passed }.count + loadProblems.count
+        xml += "<testsuite name=\"kitchen lessons test\" tests=\"\(outcomes.count + loadProblems.count)\" failures=\"\(failures)\">\n"
+        for problem in loadProblems {
+            xml += "  <testcase classname=\"\(escape(problem.file))\" name=\"load\"><failure message=\"\(escape(problem.message))\"/></testcase>\n"
+        }
+        for outcome in outcomes {
+            xml += "  <testcase classname=\"\(escape(outcome.lessonID))\" name=\"\(escape(outcome.stepID))\" time=\"\(outcome.seconds)\">"
+            if !outcome.passed {
+                xml += "<failure message=\"\(escape(outcome.problems.first ?? ""))\">\(escape(outcome.problems.joined(separator: "\n")))</failure>"
+            }
+            xml += "</testcase>\n"
+        }
+        return xml + "</testsuite>"
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;").replacing("\"", with: "&quot;")
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        self + String(repeating: " ", count: max(0, width - count))
+    }
+
+    func trimmingTrailingNewlines() -> String {
+        var text = self
+        while text.hasSuffix("\n") || text.hasSuffix(" ") { text.removeLast() }
+        return text
+    }
+}
