@@ -18,6 +18,7 @@ test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	python3 Tests/pty/line_editor_test.py .build/debug/kitchen
+	KITCHEN_HOME=$$(mktemp -d) .build/debug/kitchen lessons test --lessons lessons
 
 bench:
 	@scripts/install-deps bench

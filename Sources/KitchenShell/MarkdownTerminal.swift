@@ -15,8 +15,14 @@ public struct MarkdownTerminal {
         var output: [String] = []
         var paragraph: [String] = []
         var inCode = false
+        // A list item being collected: its marker, the indent of its wrapped lines, its text so far.
+        var item: (indent: String, hanging: String, text: String)?
 
         func flushParagraph() {
+            if let current = item {
+                output += wrap(current.text, indent: current.indent, hanging: current.hanging)
+                item = nil
+            }
             guard !paragraph.isEmpty else { return }
             output += wrap(paragraph.joined(separator: " "), indent: "", hanging: "")
             paragraph = []
@@ -47,16 +53,22 @@ public struct MarkdownTerminal {
             }
             if trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") {
                 flushParagraph()
-                output += wrap(String(trimmed.dropFirst(2)), indent: "  • ", hanging: "    ")
+                item = ("  • ", "    ", String(trimmed.dropFirst(2)))
                 continue
             }
             if let dot = trimmed.firstIndex(of: "."), trimmed[..<dot].allSatisfy(\.isNumber), !trimmed[..<dot].isEmpty,
                trimmed[trimmed.index(after: dot)...].hasPrefix(" ") {
                 flushParagraph()
                 let number = String(trimmed[..<dot])
-                output += wrap(String(trimmed[trimmed.index(dot, offsetBy: 2)...]), indent: "  \(number). ", hanging: String(repeating: " ", count: number.count + 4))
+                item = ("  \(number). ", String(repeating: " ", count: number.count + 4), String(trimmed[trimmed.index(dot, offsetBy: 2)...]))
                 continue
             }
+            if item != nil && line.first == " " {
+                // An indented line right after a list item continues that item.
+                item!.text += " " + trimmed
+                continue
+            }
+            flushParagraph()
             paragraph.append(trimmed)
         }
         flushParagraph()

@@ -241,7 +241,7 @@ public final class Tutor {
         session.output.writeLine()
         session.output.writeLine(markdown.render(step.text))
         session.output.writeLine()
-        session.output.writeLine(style.bold("Task: ") + markdown.inline(step.task))
+        session.output.writeLine(markdown.render("**Task:** " + step.task.trimmed))
         for line in step.check.presentation { session.output.writeLine(line) }
         if !step.check.answersWithText && stepIndex == 0 && lesson.id == catalog.lessons.first?.id {
             session.output.writeLine(style.dim("Kitchen checks each statement you run and tells you when the step is done; .check explains what is missing, .hint helps."))
