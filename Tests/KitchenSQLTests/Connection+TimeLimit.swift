@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import Testing
 @testable import KitchenSQL
 
@@ -56,11 +56,11 @@ struct ConnectionTimeLimitTests {
     func interruptFromAnotherThread() throws {
         let connection = try Connection()
         connection.policy.timeLimit = 30
-        let handle = connection.interruptHandle
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { handle.interrupt() }
+        let interrupter = Interrupter(connection.interruptHandle, after: 0.3)
         let started = monotonicSeconds()
         let error = try #require(failure(of: Self.runaway, on: connection))
         let elapsed = monotonicSeconds() - started
+        interrupter.stop()
         #expect(error.sandboxReason == .interrupted)
         #expect(error.code == .interrupt)
         #expect(error.message == "interrupted")
@@ -74,8 +74,37 @@ struct ConnectionTimeLimitTests {
         connection.policy.timeLimit = 0.2
         #expect(failure(of: Self.runaway, on: connection)?.sandboxReason == .timeLimit(seconds: 0.2))
         connection.policy.timeLimit = 30
-        let handle = connection.interruptHandle
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { handle.interrupt() }
-        #expect(failure(of: Self.runaway, on: connection)?.sandboxReason == .interrupted)
+        let interrupter = Interrupter(connection.interruptHandle, after: 0.2)
+        let reason = failure(of: Self.runaway, on: connection)?.sandboxReason
+        interrupter.stop()
+        #expect(reason == .interrupted)
+    }
+}
+
+/// Interrupts a connection from its own thread (not a Dispatch queue, whose few worker threads
+/// the test runner may be using), starting after a delay and repeating every 50 ms until stopped:
+/// SQLite forgets an interrupt that lands before the statement starts stepping.
+final class Interrupter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var running = true
+    private var finished = false
+
+    init(_ handle: InterruptHandle, after delay: Double) {
+        Thread.detachNewThread { [self] in
+            Thread.sleep(forTimeInterval: delay)
+            while isRunning {
+                handle.interrupt()
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            lock.withLock { finished = true }
+        }
+    }
+
+    private var isRunning: Bool { lock.withLock { running } }
+
+    /// Stops interrupting and waits until the thread has made its last call.
+    func stop() {
+        lock.withLock { running = false }
+        while !lock.withLock({ finished }) { Thread.sleep(forTimeInterval: 0.005) }
     }
 }
