@@ -1,95 +1,262 @@
 #!/usr/bin/env python3
-"""Drive Kitchen's line editor in a real pty.
+"""Drive `kitchen sql` through a real pseudo-terminal (libedit, signals, history).
 
-Usage: line_editor_test.py /path/to/kitchen [extra args...]
+Usage: line_editor_test.py /path/to/kitchen [extra args for `kitchen sql`...]
 
-Checks: Up-arrow history recall after a restart (history kept in $KITCHEN_HOME), TAB
-completion of a word, Ctrl-C cancelling a half-typed line, Ctrl-D exiting cleanly.
-
-Expectations to adapt for the real binary (edit the constants below):
-  PROMPT      the primary prompt, "kitchen> "
-  ECHO_PREFIX what the program prints for a line it ran; the demo prints "got: <line>".
-              For the real REPL, use a statement whose output is recognisable instead.
-  COMPLETE    text to type, TAB, and the word TAB must produce (".ta" -> ".tables").
+Each check starts its own `kitchen sql` with a fresh KITCHEN_HOME (the history checks share
+one), so a failing check cannot spoil the next. Prints `ok: ...` or `FAIL: ...` per check, then
+a last line `N passed, N failed`; exits 1 if anything failed. VERBOSE=1 echoes the terminal.
 """
 import os
 import sys
 import tempfile
+import time
+import traceback
 
 import pexpect
 
 PROMPT = "kitchen> "
-ECHO_PREFIX = "got: "
-COMPLETE = (".ta", ".tables")
-TIMEOUT = 5
+CONTINUATION = "   ...> "
+TIMEOUT = 10
 
 UP = "\x1b[A"
+TAB = "\t"
 CTRL_C = "\x03"
 CTRL_D = "\x04"
+CTRL_R = "\x12"
+
+RUNAWAY = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c;"
 
 
-def start(binary, args, home):
-    env = dict(os.environ, KITCHEN_HOME=home, TERM="xterm", LANG="C.UTF-8")
-    child = pexpect.spawn(binary, args, env=env, encoding="utf-8", timeout=TIMEOUT,
-                          dimensions=(30, 100))
-    child.logfile_read = sys.stdout if os.environ.get("VERBOSE") else None
-    child.expect_exact(PROMPT)
-    return child
+class Kitchen:
+    """One `kitchen sql` on a pty."""
+
+    def __init__(self, binary, args, home):
+        env = dict(os.environ, KITCHEN_HOME=home, TERM="xterm", LANG="C.UTF-8", NO_COLOR="1")
+        env.pop("EDITRC", None)
+        self.child = pexpect.spawn(binary, ["sql"] + args, env=env, encoding="utf-8",
+                                   timeout=TIMEOUT, dimensions=(30, 120))
+        self.child.logfile_read = sys.stdout if os.environ.get("VERBOSE") else None
+        self.prompt()
+
+    def prompt(self):
+        self.child.expect_exact(PROMPT)
+
+    def run(self, line, expect=None):
+        """Types a line, waits for `expect` in the output (if given), then for the next prompt."""
+        self.child.sendline(line)
+        if expect:
+            self.child.expect_exact(expect)
+        self.prompt()
+
+    def quit(self):
+        """Ctrl-D on an empty line; returns the exit status."""
+        self.child.send(CTRL_D)
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        return self.child.exitstatus
+
+    def kill(self):
+        if self.child.isalive():
+            self.child.terminate(force=True)
 
 
-def quit(child):
-    child.send(CTRL_D)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0, f"exit status {child.exitstatus}"
+CHECKS = []
+
+
+def check(description):
+    def register(function):
+        CHECKS.append((description, function))
+        return function
+    return register
+
+
+@check("Ctrl-D on an empty line exits with status 0")
+def ctrl_d_exits(binary, args, home):
+    kitchen = Kitchen(binary, args, home)
+    kitchen.run("SELECT 'still' || 'here' AS word;", "stillhere")
+    status = kitchen.quit()
+    assert status == 0, f"exit status {status}"
+
+
+@check("Up recalls the previous session's statement from the history file")
+def history_after_restart(binary, args, home):
+    first = Kitchen(binary, args, home)
+    first.run("SELECT 'remem' || 'bered' AS marker;", "remembered")
+    assert first.quit() == 0
+    with open(os.path.join(home, "history"), encoding="utf-8") as f:
+        assert f.readline().strip() == "_HiStOrY_V2_", "the history file is not libedit's format"
+
+    second = Kitchen(binary, args, home)
+    try:
+        second.child.send(UP)
+        second.child.expect_exact("SELECT 'remem' || 'bered' AS marker;")
+        second.child.send("\r")
+        second.child.expect_exact("remembered")
+        second.prompt()
+        assert second.quit() == 0
+    finally:
+        second.kill()
+
+
+@check("Ctrl-R finds an earlier statement by a word in it")
+def reverse_search(binary, args, home):
+    kitchen = Kitchen(binary, args, home)
+    try:
+        kitchen.run("SELECT 'needle' || 'found' AS hit;", "needlefound")
+        kitchen.run("SELECT 'some' || 'thing else';", "something else")
+        kitchen.child.send(CTRL_R)
+        kitchen.child.send("needle")
+        kitchen.child.send("\r")
+        kitchen.child.expect_exact("needlefound")
+        kitchen.prompt()
+    finally:
+        kitchen.kill()
+
+
+@check("TAB completes .ta to .tables")
+def tab_completes_command(binary, args, home):
+    kitchen = Kitchen(binary, args, home)
+    try:
+        kitchen.run("CREATE TABLE menu_items(id INTEGER, name TEXT);")
+        kitchen.child.send(".ta" + TAB)
+        # libedit redraws only what changed: the rest of the word and a space.
+        kitchen.child.expect_exact("bles ")
+        kitchen.child.send("\r")
+        index = kitchen.child.expect_exact(["menu_items", "unknown command"])
+        assert index == 0, ".ta was run uncompleted"
+        kitchen.prompt()
+    finally:
+        kitchen.kill()
+
+
+@check("TAB completes a table name in SQL")
+def tab_completes_table(binary, args, home):
+    kitchen = Kitchen(binary, args, home)
+    try:
+        kitchen.run("CREATE TABLE menu_items(id INTEGER, name TEXT);")
+        kitchen.child.send("SELECT 'rows:' || count(*) AS n FROM menu_i" + TAB)
+        kitchen.child.expect_exact("tems ")
+        kitchen.child.send(";\r")
+        index = kitchen.child.expect_exact(["rows:0", "no such table"])
+        assert index == 0, "the table name was not completed"
+        kitchen.prompt()
+    finally:
+        kitchen.kill()
+
+
+@check("a statement continues over lines with the continuation prompt")
+def continuation_prompt(binary, args, home):
+    kitchen = Kitchen(binary, args, home)
+    try:
+        kitchen.child.sendline("SELECT 'multi' ||")
+        kitchen.child.expect_exact(CONTINUATION)
+        kitchen.child.sendline("  'line' AS joined;")
+        kitchen.child.expect_exact("multiline")
+        kitchen.prompt()
+    finally:
+        kitchen.kill()
+
+
+@check("Ctrl-C cancels a half-typed line; the next line is clean")
+def ctrl_c_cancels_line(binary, args, home):
+    kitchen = Kitchen(binary, args, home)
+    try:
+        kitchen.child.send("SELECT 'half typed")
+        kitchen.child.expect_exact("half typed")
+        kitchen.child.send(CTRL_C)
+        kitchen.child.expect_exact("^C")
+        kitchen.prompt()
+        kitchen.child.sendline("SELECT 'clean' || 'line';")
+        index = kitchen.child.expect_exact(["cleanline", "unrecognized token", "Error"])
+        assert index == 0, "the cancelled text leaked into the next line"
+        kitchen.prompt()
+        assert kitchen.child.isalive(), "Ctrl-C killed kitchen"
+    finally:
+        kitchen.kill()
+
+
+@check("Ctrl-C at the continuation prompt drops the open statement")
+def ctrl_c_cancels_statement(binary, args, home):
+    kitchen = Kitchen(binary, args, home)
+    try:
+        kitchen.child.sendline("SELECT 'never' ||")
+        kitchen.child.expect_exact(CONTINUATION)
+        kitchen.child.send(CTRL_C)
+        kitchen.prompt()
+        kitchen.child.sendline("SELECT 'fresh' || 'start';")
+        index = kitchen.child.expect_exact(["freshstart", "neverfresh", "Error"])
+        assert index == 0, "the dropped statement was continued"
+        kitchen.prompt()
+    finally:
+        kitchen.kill()
+
+
+@check("Ctrl-C interrupts a running runaway query; the prompt comes back and works")
+def ctrl_c_interrupts_query(binary, args, home):
+    kitchen = Kitchen(binary, args, home)
+    try:
+        kitchen.run(".timeout 30")
+        kitchen.child.sendline(RUNAWAY)
+        kitchen.child.expect_exact("SELECT count(*) FROM c;")  # the echo of the line
+        time.sleep(0.7)
+        started = time.monotonic()
+        kitchen.child.send(CTRL_C)
+        kitchen.child.expect(r"Error: ([^\r\n]*)", timeout=5)
+        message = kitchen.child.match.group(1)
+        assert "interrupted" in message, f"the error says {message!r}, not that it was interrupted"
+        kitchen.prompt()
+        elapsed = time.monotonic() - started
+        assert elapsed < 3, f"the prompt came back {elapsed:.1f} s after Ctrl-C"
+        assert kitchen.child.isalive(), "Ctrl-C killed kitchen"
+        kitchen.run("SELECT 'alive' || '!' AS after;", "alive!")
+        # Like sqlite3, a session in which a statement failed exits 1; what matters is that it exits.
+        assert kitchen.quit() in (0, 1)
+    finally:
+        kitchen.kill()
+
+
+@check("two Ctrl-C at an empty prompt do not end the program")
+def ctrl_c_never_kills(binary, args, home):
+    kitchen = Kitchen(binary, args, home)
+    try:
+        kitchen.child.send(CTRL_C)
+        kitchen.prompt()
+        kitchen.child.send(CTRL_C)
+        kitchen.prompt()
+        kitchen.run("SELECT 'still' || ' up';", "still up")
+        assert kitchen.quit() == 0
+    finally:
+        kitchen.kill()
 
 
 def main():
+    if len(sys.argv) < 2:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
     binary, args = sys.argv[1], sys.argv[2:]
-    with tempfile.TemporaryDirectory() as home:
-        # Session 1: enter a line so it lands in the history file.
-        child = start(binary, args, home)
-        child.sendline(".tables")
-        child.expect_exact(ECHO_PREFIX + ".tables")
-        child.expect_exact(PROMPT)
-        quit(child)
-        print("ok: first session wrote history", flush=True)
+    if not os.access(binary, os.X_OK):
+        print(f"FAIL: {binary} is not an executable; build it first", flush=True)
+        print("0 passed, 1 failed", flush=True)
+        return 1
 
-        # Session 2: Up recalls it; Enter runs it again.
-        child = start(binary, args, home)
-        child.send(UP)
-        child.send("\r")
-        child.expect_exact(ECHO_PREFIX + ".tables")
-        child.expect_exact(PROMPT)
-        print("ok: Up arrow recalls history after restart", flush=True)
-
-        # TAB completes a unique word.
-        typed, expected = COMPLETE
-        child.send(typed + "\t")
-        child.send("\r")
-        child.expect_exact(ECHO_PREFIX + expected)
-        child.expect_exact(PROMPT)
-        print(f"ok: TAB completes {typed!r} to {expected!r}", flush=True)
-
-        # Ctrl-C drops a half-typed line on the first press; the next line is clean.
-        child.send("half typed")
-        child.expect_exact("half typed")
-        child.send(CTRL_C)
-        child.expect_exact("^C")
-        child.expect_exact(PROMPT)
-        child.sendline(".tables")
-        index = child.expect_exact([ECHO_PREFIX + ".tables", "half typed"])
-        assert index == 0, "the cancelled text leaked into the next line"
-        child.expect_exact(PROMPT)
-        print("ok: Ctrl-C cancels a half-typed line", flush=True)
-
-        quit(child)
-        print("ok: Ctrl-D on an empty line exits with status 0", flush=True)
-
-        with open(os.path.join(home, "history"), encoding="utf-8") as f:
-            assert f.readline().strip() == "_HiStOrY_V2_", "unexpected history format"
-    print("PASS")
+    passed = failed = 0
+    for description, function in CHECKS:
+        with tempfile.TemporaryDirectory(prefix="kitchen-pty-") as home:
+            try:
+                function(binary, args, home)
+            except Exception as error:  # noqa: BLE001 - every failure is reported, then the next check runs
+                failed += 1
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                print(f"FAIL: {description}: {type(error).__name__}: {reason}", flush=True)
+                if os.environ.get("VERBOSE"):
+                    traceback.print_exc()
+            else:
+                passed += 1
+                print(f"ok: {description}", flush=True)
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
