@@ -15,6 +15,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The only door to the SQLite C API; KitchenSQL is the only module that imports it.
@@ -50,10 +53,24 @@ let package = Package(
             dependencies: ["KitchenSQL", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        // The loopback mini-server: a route table consulted on every request, the request log,
+        // REST resources over tables, inspection routes; and the HTTP client and checks.
+        .target(
+            name: "KitchenServer",
+            dependencies: [
+                "KitchenSQL",
+                "KitchenLessons",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The tutor at the prompt: lesson dot-commands and Markdown for the terminal.
         .target(
             name: "KitchenTutor",
-            dependencies: ["KitchenShell", "KitchenLessons", "KitchenSQL"],
+            dependencies: ["KitchenShell", "KitchenLessons", "KitchenSQL", "KitchenServer"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -15,12 +15,17 @@ public protocol Check: Sendable {
 
     /// True when the answer is given with `.answer` rather than by running SQL.
     var answersWithText: Bool { get }
+
+    /// Whether two answers are the same answer, for recognising a known-wrong one
+    /// (a choice's letter and its text are the same answer).
+    func isSameAnswer(_ first: Answer, _ second: Answer) -> Bool
 }
 
 extension Check {
     public func selfTest(in context: GradingContext) throws -> [String] { [] }
     public var presentation: [String] { [] }
     public var answersWithText: Bool { false }
+    public func isSameAnswer(_ first: Answer, _ second: Answer) -> Bool { first.normalized == second.normalized }
 }
 
 /// A named check kind and how to build it from a step's `check:` options.

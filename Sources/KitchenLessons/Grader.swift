@@ -18,7 +18,7 @@ public final class Grader {
             let context = try databases.context(forStep: index)
             context.services = services
             var verdict = try step.check.grade(answer, in: context)
-            if !verdict.passed, let known = step.wrongAnswers.first(where: { Answer($0.answer).normalized == answer.normalized }), let message = known.message {
+            if !verdict.passed, let known = step.wrongAnswers.first(where: { step.check.isSameAnswer(Answer($0.answer), answer) }), let message = known.message {
                 verdict.details.append(message)
             }
             return verdict

@@ -20,15 +20,18 @@ public struct QueryPlan: Sendable, Equatable {
         self.steps = steps
     }
 
-    /// True when some step searches with an index (`USING INDEX`, `USING COVERING INDEX`,
-    /// `USING INTEGER PRIMARY KEY`); with a name, only that index counts.
+    /// True when some step finds rows through an index: a `SEARCH` using an index or the integer
+    /// primary key, or a `SCAN … USING INDEX` that walks an index in order (for ORDER BY). A `SCAN`
+    /// of a *covering* index still reads every entry, so it does not count. With a name, only that
+    /// index counts.
     public func usesIndex(named name: String? = nil) -> Bool {
         steps.contains { step in
-            guard step.detail.contains("USING") && step.detail.contains("INDEX") || step.detail.contains("PRIMARY KEY") else {
-                return false
-            }
+            let detail = step.detail
+            let searches = detail.hasPrefix("SEARCH ") && (detail.contains(" INDEX ") || detail.contains("PRIMARY KEY"))
+            let walksInOrder = detail.hasPrefix("SCAN ") && detail.contains(" USING INDEX ")
+            guard searches || walksInOrder else { return false }
             guard let name else { return true }
-            return step.detail.contains("INDEX \(name)")
+            return detail.contains("INDEX \(name) ") || detail.hasSuffix("INDEX \(name)")
         }
     }
 

@@ -2,7 +2,7 @@ import CSQLite
 
 /// One prepared statement. It owns its `sqlite3_stmt`: prepared in `init`, finalized in `deinit`.
 public final class Statement {
-    let handle: OpaquePointer
+    @usableFromInline let handle: OpaquePointer
     /// The connection stays alive as long as its statements do.
     public let connection: Connection
     /// This statement's SQL text, without leading white space.
@@ -116,6 +116,7 @@ public final class Statement {
         case integer, real, text, blob, null
     }
 
+    @inlinable
     public func columnType(at index: Int) -> ColumnType {
         switch sqlite3_column_type(handle, Int32(index)) {
         case SQLITE_INTEGER: .integer
@@ -152,12 +153,31 @@ public final class Statement {
 
     /// The column as SQLite's own text conversion, without copying it into a Swift string.
     /// Returns nil for NULL. The buffer is valid only inside `body`.
+    @inlinable
     public func withText<Result>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result? {
         let column = Int32(index)
         if sqlite3_column_type(handle, column) == SQLITE_NULL { return nil }
         let text = sqlite3_column_text(handle, column)
         let count = Int(sqlite3_column_bytes(handle, column))
         return try body(UnsafeBufferPointer(start: text, count: count))
+    }
+
+    /// The column's type and SQLite's text conversion of it (empty for NULL), with one type
+    /// look-up: formatters call this once per cell. The buffer is valid only inside `body`.
+    @inlinable
+    public func withTypedText<Result>(at index: Int, _ body: (ColumnType, UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        let column = Int32(index)
+        let type: ColumnType
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_INTEGER: type = .integer
+        case SQLITE_FLOAT: type = .real
+        case SQLITE_TEXT: type = .text
+        case SQLITE_BLOB: type = .blob
+        default: return try body(.null, UnsafeBufferPointer(start: nil, count: 0))
+        }
+        let text = sqlite3_column_text(handle, column)
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return try body(type, UnsafeBufferPointer(start: text, count: count))
     }
 
     /// The current row's values.

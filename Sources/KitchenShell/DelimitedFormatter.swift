@@ -28,11 +28,20 @@ struct DelimitedFormatter: ResultFormatter {
     mutating func row(from statement: Statement, writer: inout ByteWriter) {
         for index in 0..<columnCount {
             if index > 0 { writer.append(separator) }
-            // NULL prints as the empty string, unquoted, as in the sqlite3 shell.
-            _ = statement.withText(at: index) { bytes in
-                // The shell prints values as C strings, so a BLOB stops at its first zero byte.
-                let end = statement.columnType(at: index) == .blob ? (bytes.firstIndex(of: 0) ?? bytes.count) : bytes.count
-                write(field: UnsafeBufferPointer(rebasing: bytes[0..<end]), writer: &writer)
+            statement.withTypedText(at: index) { type, bytes in
+                switch type {
+                case .null:
+                    // NULL prints as the empty string, unquoted, as in the sqlite3 shell.
+                    break
+                case .integer, .real:
+                    // SQLite's own number text never needs quotes.
+                    writer.append(bytes)
+                case .text:
+                    write(field: bytes, writer: &writer)
+                case .blob:
+                    // The shell prints values as C strings, so a BLOB stops at its first zero byte.
+                    write(field: UnsafeBufferPointer(rebasing: bytes[0..<(bytes.firstIndex(of: 0) ?? bytes.count)]), writer: &writer)
+                }
             }
         }
         writer.append(.newline)
@@ -46,10 +55,14 @@ struct DelimitedFormatter: ResultFormatter {
             return
         }
         writer.append(.quote)
-        for byte in field {
-            writer.append(byte)
-            if byte == .quote { writer.append(.quote) }
+        // Copy runs between quotes, doubling each quote; most fields have none.
+        var rest = field[...]
+        while let quote = rest.firstIndex(of: .quote) {
+            writer.append(UnsafeBufferPointer(rebasing: rest[...quote]))
+            writer.append(.quote)
+            rest = rest[(quote + 1)...]
         }
+        writer.append(UnsafeBufferPointer(rebasing: rest))
         writer.append(.quote)
     }
 

@@ -3,7 +3,8 @@ import KitchenSQL
 /// `box` and `table` modes: rows in a drawn grid, numbers right-aligned, NULL marked.
 ///
 /// Column widths need the rows first, so rows are buffered, but only a page at a time: the
-/// first page fixes the widths and later pages are cut to them. That keeps memory bounded
+/// first page sets the widths, and a later page with wider values starts a wider box (values
+/// are cut only to fit a terminal). That keeps memory bounded
 /// for a million rows while the usual small result is laid out exactly.
 struct GridFormatter: ResultFormatter {
     struct Characters {
@@ -27,6 +28,17 @@ struct GridFormatter: ResultFormatter {
         var isNull: Bool
     }
 
+    /// A cell of the current page: its display bytes live in `pageBytes`, so a row costs no
+    /// allocation. `isPlainASCII` cells (printable ASCII only) have width == byte count.
+    private struct PageCell {
+        var start: Int
+        var count: Int
+        var width: Int
+        var rightAligned: Bool
+        var isNull: Bool
+        var isPlainASCII: Bool
+    }
+
     static let pageSize = 1000
     /// No column is squeezed narrower than this to fit the terminal.
     static let narrowestColumn = 6
@@ -37,7 +49,12 @@ struct GridFormatter: ResultFormatter {
     let interactive: Bool
 
     private var headers: [Cell] = []
-    private var page: [[Cell]] = []
+    /// The buffered page: `pageCells` row after row (`headers.count` per row), their bytes in `pageBytes`.
+    private var pageCells: [PageCell] = []
+    private var pageBytes: [UInt8] = []
+    private var pageRows = 0
+    private lazy var nullBytes: [UInt8] = Array(style.nullMarker().utf8)
+    private lazy var verticalBytes: [UInt8] = Array(characters.vertical.utf8)
     private var widths: [Int]?
     /// Columns shown; the rest are hidden when the terminal is too narrow for them.
     private var shownColumns = 0
@@ -53,24 +70,45 @@ struct GridFormatter: ResultFormatter {
 
     mutating func begin(columns: [String], writer: inout ByteWriter) {
         headers = columns.map { Cell(text: $0, width: DisplayWidth.of($0), rightAligned: false, isNull: false) }
-        page.reserveCapacity(Self.pageSize)
+        pageCells.reserveCapacity(Self.pageSize * columns.count)
+        pageBytes.reserveCapacity(Self.pageSize * columns.count * 16)
     }
 
     mutating func row(from statement: Statement, writer: inout ByteWriter) {
         rowCount += 1
-        page.append((0..<headers.count).map { index in
-            let type = statement.columnType(at: index)
-            guard type != .null else { return Cell(text: "NULL", width: 4, rightAligned: false, isNull: true) }
-            let text = statement.withText(at: index) { bytes in
-                Self.printable(String(decoding: bytes, as: UTF8.self))
-            } ?? ""
-            return Cell(text: text, width: DisplayWidth.of(text), rightAligned: type == .integer || type == .real, isNull: false)
-        })
-        if page.count >= Self.pageSize { flushPage(writer: &writer) }
+        for index in 0..<headers.count {
+            let start = pageBytes.count
+            var plain = true
+            let type = statement.withTypedText(at: index) { type, bytes in
+                guard type != .null else { return type }
+                for byte in bytes where byte < 0x20 || byte >= 0x7F {
+                    plain = false
+                    break
+                }
+                if plain {
+                    pageBytes.append(contentsOf: bytes)
+                } else {
+                    // Rare: control characters or non-ASCII text need the Unicode-aware path.
+                    let text = Self.printable(String(decoding: bytes, as: UTF8.self))
+                    pageBytes.append(contentsOf: text.utf8)
+                }
+                return type
+            }
+            guard type != .null else {
+                pageCells.append(PageCell(start: 0, count: 0, width: 4, rightAligned: false, isNull: true, isPlainASCII: true))
+                continue
+            }
+            let count = pageBytes.count - start
+            let width = plain ? count : DisplayWidth.of(String(decoding: pageBytes[start...], as: UTF8.self))
+            pageCells.append(PageCell(start: start, count: count, width: width,
+                                      rightAligned: type == .integer || type == .real, isNull: false, isPlainASCII: plain))
+        }
+        pageRows += 1
+        if pageRows >= Self.pageSize { flushPage(writer: &writer) }
     }
 
     mutating func end(writer: inout ByteWriter) -> [String] {
-        if widths == nil || !page.isEmpty { flushPage(writer: &writer) }
+        if widths == nil || pageRows > 0 { flushPage(writer: &writer) }
         guard let widths else { return [] }
         writer.append(rule(widths, characters.bottomLeft, characters.bottomMiddle, characters.bottomRight))
         var notices: [String] = []
@@ -81,7 +119,7 @@ struct GridFormatter: ResultFormatter {
         if valuesCut {
             notices.append(interactive
                 ? "Some values were cut to fit the terminal (…). .mode line shows whole values."
-                : "Some values were cut to the column widths of the first \(Self.pageSize) rows (…). .mode csv shows whole values.")
+                : "Some values were cut (…). .mode csv shows whole values.")
         }
         return notices
     }
@@ -90,24 +128,81 @@ struct GridFormatter: ResultFormatter {
         if widths == nil {
             let fitted = layOut()
             widths = fitted
-            writer.append(rule(fitted, characters.topLeft, characters.topMiddle, characters.topRight))
-            writer.append(line(headers, fitted, header: true))
-            writer.append(rule(fitted, characters.middleLeft, characters.middleMiddle, characters.middleRight))
+            openBox(fitted, writer: &writer)
+        } else if let current = widths, let grown = grownWidths(current), grown != current {
+            // A later page has wider values: rather than cut them, close this box and open a
+            // wider one. Widths only grow, so this happens a few times at most.
+            writer.append(rule(current, characters.bottomLeft, characters.bottomMiddle, characters.bottomRight))
+            widths = grown
+            openBox(grown, writer: &writer)
         }
         let fixed = widths!
-        for row in page {
-            writer.append(line(row, fixed, header: false))
+        let columns = headers.count
+        for row in 0..<pageRows {
+            writeRow(cellsFrom: row * columns, fixed, writer: &writer)
         }
-        page.removeAll(keepingCapacity: true)
+        pageCells.removeAll(keepingCapacity: true)
+        pageBytes.removeAll(keepingCapacity: true)
+        pageRows = 0
+    }
+
+    /// One body row straight into the writer: no String is built for a row of plain ASCII.
+    private mutating func writeRow(cellsFrom first: Int, _ widths: [Int], writer: inout ByteWriter) {
+        verticalBytes.withUnsafeBufferPointer { writer.append($0) }
+        for (index, width) in widths.enumerated() {
+            let cell = pageCells[first + index]
+            writer.append(UInt8(ascii: " "))
+            if cell.isNull {
+                nullBytes.withUnsafeBufferPointer { writer.append($0) }
+                writer.append(repeating: UInt8(ascii: " "), count: width - cell.width)
+            } else if cell.width <= width {
+                let padding = width - cell.width
+                if cell.rightAligned { writer.append(repeating: UInt8(ascii: " "), count: padding) }
+                pageBytes.withUnsafeBufferPointer { writer.append(UnsafeBufferPointer(rebasing: $0[cell.start..<cell.start + cell.count])) }
+                if !cell.rightAligned { writer.append(repeating: UInt8(ascii: " "), count: padding) }
+            } else {
+                valuesCut = true
+                if cell.isPlainASCII {
+                    // width - 1 ASCII bytes and "…" fill the column exactly.
+                    if width > 0 {
+                        pageBytes.withUnsafeBufferPointer { writer.append(UnsafeBufferPointer(rebasing: $0[cell.start..<cell.start + width - 1])) }
+                        writer.append("…")
+                    }
+                } else {
+                    let text = DisplayWidth.truncate(String(decoding: pageBytes[cell.start..<cell.start + cell.count], as: UTF8.self), to: width).text
+                    let padding = String(repeating: " ", count: width - DisplayWidth.of(text))
+                    writer.append(cell.rightAligned ? padding + text : text + padding)
+                }
+            }
+            writer.append(UInt8(ascii: " "))
+            verticalBytes.withUnsafeBufferPointer { writer.append($0) }
+        }
+        writer.append(UInt8.newline)
+    }
+
+    private mutating func openBox(_ widths: [Int], writer: inout ByteWriter) {
+        writer.append(rule(widths, characters.topLeft, characters.topMiddle, characters.topRight))
+        writer.append(line(headers, widths, header: true))
+        writer.append(rule(widths, characters.middleLeft, characters.middleMiddle, characters.middleRight))
+    }
+
+    /// The current widths grown to fit this page, when the result still fits the terminal.
+    private func grownWidths(_ current: [Int]) -> [Int]? {
+        var grown = current
+        let columns = headers.count
+        for (position, cell) in pageCells.enumerated() {
+            let column = position % columns
+            if column < grown.count, cell.width > grown[column] { grown[column] = cell.width }
+        }
+        if let available = terminalWidth, grown.reduce(0, +) + 3 * grown.count + 1 > available { return nil }
+        return grown
     }
 
     /// Natural widths from the first page, then squeezed to the terminal if there is one.
     private mutating func layOut() -> [Int] {
         var widths = headers.map(\.width)
-        for row in page {
-            for (index, cell) in row.enumerated() where cell.width > widths[index] {
-                widths[index] = cell.width
-            }
+        for (position, cell) in pageCells.enumerated() where cell.width > widths[position % widths.count] {
+            widths[position % widths.count] = cell.width
         }
         shownColumns = widths.count
         guard let available = terminalWidth else { return widths }

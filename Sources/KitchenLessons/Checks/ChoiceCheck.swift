@@ -50,6 +50,11 @@ struct ChoiceCheck: Check {
 
     var answersWithText: Bool { true }
 
+    func isSameAnswer(_ first: Answer, _ second: Answer) -> Bool {
+        if let a = option(for: first.text), let b = option(for: second.text) { return a == b }
+        return Self.fold(first.text) == Self.fold(second.text)
+    }
+
     var listing: [String] {
         options.enumerated().map { "  \(Self.letters[$0.offset])) \($0.element)" }
     }

@@ -1,0 +1,320 @@
+import KitchenSQL
+
+/// A JSON value that keeps object keys in order.
+///
+/// Kitchen parses JSON itself, rather than through Foundation, for two things learners see:
+/// objects print in the order they were written (`id` first), and a malformed body gets an
+/// error with the exact line and column, which a 400 response passes on.
+public enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    /// Integers keep full 64-bit precision.
+    case integer(Int64)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)):
+            return a.count == b.count && a.allSatisfy { pair in b.contains { $0.0 == pair.0 && $0.1 == pair.1 } }
+        default:
+            if let a = lhs.doubleValue, let b = rhs.doubleValue { return a == b }
+            return false
+        }
+    }
+
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let pairs) = self else { return nil }
+        return pairs.first { $0.0 == key }?.1
+    }
+
+    public var doubleValue: Double? {
+        switch self {
+        case .number(let value): value
+        case .integer(let value): Double(value)
+        default: nil
+        }
+    }
+
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    public var isNull: Bool { if case .null = self { return true } else { return false } }
+
+    /// The value as a database value, for binding as a SQL parameter.
+    public var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .bool(let value): .integer(value ? 1 : 0)
+        case .integer(let value): .integer(value)
+        case .number(let value): .real(value)
+        case .string(let text): .text(text)
+        case .array, .object: .text(serialized())
+        }
+    }
+
+    /// A database value as JSON.
+    public init(_ value: DatabaseValue) {
+        switch value {
+        case .null: self = .null
+        case .integer(let number): self = .integer(number)
+        case .real(let number): self = .number(number)
+        case .text(let text): self = .string(text)
+        case .blob(let bytes): self = .string(bytes.map { String($0, radix: 16) }.joined())
+        }
+    }
+
+    // MARK: Writing
+
+    /// Compact JSON.
+    public func serialized() -> String {
+        var output = ""
+        write(to: &output, indent: nil, level: 0, style: nil)
+        return output
+    }
+
+    /// Indented JSON, optionally coloured for a terminal.
+    public func pretty(color: Bool = false) -> String {
+        var output = ""
+        write(to: &output, indent: "  ", level: 0, style: color ? JSONColors() : nil)
+        return output
+    }
+
+    struct JSONColors {
+        func key(_ text: String) -> String { "\u{1B}[34m\(text)\u{1B}[0m" }
+        func string(_ text: String) -> String { "\u{1B}[32m\(text)\u{1B}[0m" }
+        func literal(_ text: String) -> String { "\u{1B}[33m\(text)\u{1B}[0m" }
+    }
+
+    private func write(to output: inout String, indent: String?, level: Int, style: JSONColors?) {
+        let newline = indent == nil ? "" : "\n"
+        let pad = { (level: Int) in indent.map { String(repeating: $0, count: level) } ?? "" }
+        switch self {
+        case .null: output += style?.literal("null") ?? "null"
+        case .bool(let value): output += style?.literal("\(value)") ?? "\(value)"
+        case .integer(let value): output += style?.literal("\(value)") ?? "\(value)"
+        case .number(let value):
+            let text = value.isFinite ? (value == value.rounded() && abs(value) < 1e15 ? "\(Int64(value)).0" : "\(value)") : "null"
+            output += style?.literal(text) ?? text
+        case .string(let text):
+            let quoted = Self.quote(text)
+            output += style?.string(quoted) ?? quoted
+        case .array(let items):
+            if items.isEmpty { output += "[]"; return }
+            output += "[" + newline
+            for (index, item) in items.enumerated() {
+                output += pad(level + 1)
+                item.write(to: &output, indent: indent, level: level + 1, style: style)
+                output += (index < items.count - 1 ? "," : "") + newline
+            }
+            output += pad(level) + "]"
+        case .object(let pairs):
+            if pairs.isEmpty { output += "{}"; return }
+            output += "{" + newline
+            for (index, pair) in pairs.enumerated() {
+                let key = Self.quote(pair.0)
+                output += pad(level + 1) + (style?.key(key) ?? key) + (indent == nil ? ":" : ": ")
+                pair.1.write(to: &output, indent: indent, level: level + 1, style: style)
+                output += (index < pairs.count - 1 ? "," : "") + newline
+            }
+            output += pad(level) + "}"
+        }
+    }
+
+    public static func quote(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+
+    // MARK: Reading
+
+    /// A parse error with its 1-based line and column.
+    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var message: String
+        public var line: Int
+        public var column: Int
+        public var description: String { "\(message) at line \(line), column \(column)" }
+    }
+
+    public static func parse(_ text: String) throws -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipSpace()
+        let value = try parser.value(depth: 0)
+        parser.skipSpace()
+        guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
+        return value
+    }
+}
+
+private struct JSONParser {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    func error(_ message: String) -> JSONValue.ParseError {
+        var line = 1, column = 1
+        for byte in bytes[0..<min(index, bytes.count)] {
+            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return JSONValue.ParseError(message: message, line: line, column: column)
+    }
+
+    mutating func skipSpace() {
+        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+    }
+
+    mutating func value(depth: Int) throws -> JSONValue {
+        guard depth < 200 else { throw error("JSON nested too deeply") }
+        guard index < bytes.count else { throw error("the JSON ends too early") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try object(depth: depth)
+        case UInt8(ascii: "["): return try array(depth: depth)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        case UInt8(ascii: "'"): throw error("JSON strings use double quotes, not single quotes")
+        default:
+            throw error("expected a value (a string in double quotes, a number, true, false, null, an object or an array)")
+        }
+    }
+
+    mutating func literal(_ word: String) throws {
+        let expected = Array(word.utf8)
+        guard bytes.count - index >= expected.count, Array(bytes[index..<index + expected.count]) == expected else {
+            throw error("expected \(word)")
+        }
+        index += expected.count
+    }
+
+    mutating func object(depth: Int) throws -> JSONValue {
+        index += 1
+        var pairs: [(String, JSONValue)] = []
+        skipSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
+        while true {
+            skipSpace()
+            guard index < bytes.count else { throw error("the object is not closed: expected }") }
+            guard bytes[index] == UInt8(ascii: "\"") else {
+                throw error(bytes[index] == UInt8(ascii: "}") ? "a comma before } is not allowed in JSON" : "expected a key in double quotes")
+            }
+            let key = try string()
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected : after the key \"\(key)\"") }
+            index += 1
+            skipSpace()
+            pairs.append((key, try value(depth: depth + 1)))
+            skipSpace()
+            guard index < bytes.count else { throw error("the object is not closed: expected }") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
+            throw error("expected , or } after a value")
+        }
+    }
+
+    mutating func array(depth: Int) throws -> JSONValue {
+        index += 1
+        var items: [JSONValue] = []
+        skipSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        while true {
+            skipSpace()
+            items.append(try value(depth: depth + 1))
+            skipSpace()
+            guard index < bytes.count else { throw error("the array is not closed: expected ]") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            throw error("expected , or ] after a value")
+        }
+    }
+
+    mutating func string() throws -> String {
+        index += 1
+        var result: [UInt8] = []
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: result, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw error("unfinished escape") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "n"): result.append(0x0A)
+                case UInt8(ascii: "t"): result.append(0x09)
+                case UInt8(ascii: "r"): result.append(0x0D)
+                case UInt8(ascii: "b"): result.append(0x08)
+                case UInt8(ascii: "f"): result.append(0x0C)
+                case UInt8(ascii: "u"):
+                    guard index + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+                        throw error("\\u needs four hex digits")
+                    }
+                    index += 4
+                    var scalarValue = code
+                    if (0xD800...0xDBFF).contains(code), index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
+                       let low = UInt32(String(decoding: bytes[index + 2..<index + 6], as: UTF8.self), radix: 16), (0xDC00...0xDFFF).contains(low) {
+                        scalarValue = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        index += 6
+                    }
+                    result.append(contentsOf: Array(String(Unicode.Scalar(scalarValue).map(Character.init) ?? "\u{FFFD}").utf8))
+                default:
+                    result.append(escape)
+                }
+            case 0x00..<0x20:
+                throw error("a line break or control character inside a string must be escaped (\\n)")
+            default:
+                result.append(byte)
+            }
+        }
+        throw error("the string is not closed: expected \"")
+    }
+
+    mutating func number() throws -> JSONValue {
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        var isInteger = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") { index += 1; continue }
+            if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "+") || (byte == UInt8(ascii: "-") && index > start) {
+                isInteger = false
+                index += 1
+                continue
+            }
+            break
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if isInteger, let value = Int64(text) { return .integer(value) }
+        guard let value = Double(text) else { throw error("\(text) is not a number") }
+        return .number(value)
+    }
+}

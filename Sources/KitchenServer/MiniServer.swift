@@ -1,0 +1,105 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import Synchronization
+
+/// The loopback mini-server: Hummingbird on 127.0.0.1, answering from the live route table.
+///
+/// It binds 127.0.0.1 only. Port 0 picks a free port; a requested port that is taken falls back
+/// to a free one with a message, never a crash. `stop()` closes the listener; so does the
+/// process ending.
+public final class MiniServer: Sendable {
+    public let routes: RouteTable
+    public let database: DatabaseAccess
+    public let log: RequestLog
+    public let limits: ServerLimits
+
+    private struct State {
+        var task: Task<Void, any Error>?
+        var port: Int?
+    }
+
+    private let state = Mutex(State())
+
+    public init(routes: RouteTable = RouteTable(), database: DatabaseAccess, log: RequestLog = RequestLog(), limits: ServerLimits = ServerLimits()) {
+        self.routes = routes
+        self.database = database
+        self.log = log
+        self.limits = limits
+    }
+
+    /// The port it listens on, while running.
+    public var port: Int? { state.withLock { $0.port } }
+
+    public var url: String? { port.map { "http://127.0.0.1:\($0)" } }
+
+    public struct StartFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Starts listening and returns the port and, when the wanted port was taken, a note saying so.
+    public func start(port wanted: Int = 0) async throws -> (port: Int, note: String?) {
+        if let port { return (port, nil) }
+        do {
+            return (try await listen(on: wanted), nil)
+        } catch where wanted != 0 {
+            let port = try await listen(on: 0)
+            return (port, "port \(wanted) is in use (or not allowed), so the server took port \(port) instead")
+        }
+    }
+
+    private func listen(on port: Int) async throws -> Int {
+        var logger = Logger(label: "kitchen.server")
+        // Hummingbird's info lines would land in the middle of the prompt.
+        logger.logLevel = .error
+        let (portStream, portContinuation) = AsyncStream<Result<Int, any Error>>.makeStream()
+        let responder = KitchenResponder(routes: routes, database: database, log: log, limits: limits)
+        var http = HTTP1Channel.Configuration(idleTimeout: .seconds(limits.idleTimeoutSeconds))
+        http.httpDecoder = .init(maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes, maxHeaderFieldCount: 200)
+        let application = Application(
+            responder: responder,
+            server: .http1(configuration: http),
+            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "Kitchen", backlog: 1024),
+            onServerRunning: { channel in
+                portContinuation.yield(.success(channel.localAddress?.port ?? 0))
+            },
+            logger: logger
+        )
+        let task = Task {
+            do {
+                try await application.run()
+                portContinuation.yield(.failure(StartFailure(description: "the server stopped")))
+            } catch {
+                portContinuation.yield(.failure(error))
+                throw error
+            }
+        }
+        var iterator = portStream.makeAsyncIterator()
+        guard let first = await iterator.next() else { throw StartFailure(description: "the server did not start") }
+        switch first {
+        case .success(let bound):
+            state.withLock { state in
+                state.task = task
+                state.port = bound
+            }
+            return bound
+        case .failure(let error):
+            task.cancel()
+            throw StartFailure(description: "cannot listen on 127.0.0.1:\(port): \(error)")
+        }
+    }
+
+    /// Stops listening; connections in flight are closed.
+    public func stop() async {
+        let task = state.withLock { state -> Task<Void, any Error>? in
+            let task = state.task
+            state.task = nil
+            state.port = nil
+            return task
+        }
+        guard let task else { return }
+        task.cancel()
+        _ = try? await task.value
+    }
+}

@@ -1,0 +1,133 @@
+import Synchronization
+
+/// A path pattern such as `/menu/:id`: literal segments and `:name` parameters.
+public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
+    public enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    public var segments: [Segment]
+
+    public init(_ text: String) {
+        segments = text.split(separator: "/").map { part in
+            part.hasPrefix(":") ? .parameter(String(part.dropFirst())) : .literal(String(part))
+        }
+    }
+
+    /// The parameters when `path` matches, else nil.
+    public func match(_ path: String) -> [String: String]? {
+        let parts = path.split(separator: "/")
+        guard parts.count == segments.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let literal):
+                guard literal == part else { return nil }
+            case .parameter(let name):
+                parameters[name] = QueryString.decode(String(part))
+            }
+        }
+        return parameters
+    }
+
+    public var description: String {
+        "/" + segments.map { segment in
+            switch segment {
+            case .literal(let text): text
+            case .parameter(let name): ":" + name
+            }
+        }.joined(separator: "/")
+    }
+}
+
+/// Something that answers requests for a route.
+public protocol RouteHandler: Sendable {
+    func respond(to request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse
+}
+
+/// One entry of the route table.
+public struct Route: Sendable {
+    public var method: String
+    public var pattern: PathPattern
+    public var handler: any RouteHandler
+    /// Who put it there (`practice`, `inspection`, `lesson`, `learner`), for `.routes`.
+    public var origin: String
+
+    public init(method: String, pattern: PathPattern, origin: String, handler: any RouteHandler) {
+        self.method = method.uppercased()
+        self.pattern = pattern
+        self.origin = origin
+        self.handler = handler
+    }
+}
+
+/// The server's routes, consulted on every request, so routes can change while it runs.
+public final class RouteTable: Sendable {
+    private let routes = Mutex<[Route]>([])
+
+    public init(_ routes: [Route] = []) {
+        self.routes.withLock { $0 = routes }
+    }
+
+    public var all: [Route] { routes.withLock { $0 } }
+
+    public func replaceAll(_ newRoutes: [Route]) {
+        routes.withLock { $0 = newRoutes }
+    }
+
+    /// Adds a route, replacing one with the same method and pattern.
+    public func add(_ route: Route) {
+        routes.withLock { routes in
+            routes.removeAll { $0.method == route.method && $0.pattern == route.pattern }
+            routes.append(route)
+        }
+    }
+
+    @discardableResult
+    public func remove(method: String, pattern: PathPattern) -> Bool {
+        routes.withLock { routes in
+            let before = routes.count
+            routes.removeAll { $0.method == method.uppercased() && $0.pattern == pattern }
+            return routes.count != before
+        }
+    }
+
+    public func removeAll(origin: String) {
+        routes.withLock { $0.removeAll { $0.origin == origin } }
+    }
+
+    public enum Lookup {
+        case found(Route, [String: String])
+        /// The path exists but not for this method; these methods are allowed.
+        case methodNotAllowed([String])
+        case notFound
+    }
+
+    /// The route for a method and path. Literal segments win over parameters, so `/menu/new`
+    /// beats `/menu/:id`; HEAD falls back to GET.
+    public func lookup(method: String, path: String) -> Lookup {
+        let snapshot = all
+        let candidates = snapshot.compactMap { route -> (Route, [String: String])? in
+            route.pattern.match(path).map { (route, $0) }
+        }.sorted { $0.1.count < $1.1.count }
+        guard !candidates.isEmpty else { return .notFound }
+        if let exact = candidates.first(where: { $0.0.method == method }) {
+            return .found(exact.0, exact.1)
+        }
+        if method == "HEAD", let get = candidates.first(where: { $0.0.method == "GET" }) {
+            return .found(get.0, get.1)
+        }
+        var allowed: [String] = []
+        for (route, _) in candidates where !allowed.contains(route.method) { allowed.append(route.method) }
+        if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
+        allowed.append("OPTIONS")
+        return .methodNotAllowed(allowed)
+    }
+
+    /// The methods a path answers, for OPTIONS and 405's Allow header.
+    public func allowedMethods(for path: String) -> [String] {
+        if case .methodNotAllowed(let allowed) = lookup(method: "\u{0}", path: path) { return allowed }
+        return []
+    }
+}

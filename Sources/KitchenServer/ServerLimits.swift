@@ -1,0 +1,11 @@
+/// The server's limits against careless or hostile clients.
+public struct ServerLimits: Sendable, Equatable {
+    /// Larger bodies get 413.
+    public var maximumBodyBytes = 1 << 20
+    /// Larger header blocks get 431 from the decoder (connection closed).
+    public var maximumHeaderBytes = 16 * 1024
+    /// A connection that sends nothing for this long is closed (slow clients).
+    public var idleTimeoutSeconds: Int64 = 10
+
+    public init() {}
+}
