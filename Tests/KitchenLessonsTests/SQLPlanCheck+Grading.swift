@@ -1,0 +1,84 @@
+import Testing
+@testable import KitchenLessons
+
+@Suite("sql-plan: EXPLAIN QUERY PLAN must (or must not) use an index")
+struct SQLPlanCheckGrading {
+    var planOfQuery: String {
+        "kind: sql-plan\nquery: SELECT name FROM items WHERE price = 3"
+    }
+
+    @Test("with query: creating the index that query needs passes and shows the plan")
+    func queryUsesCreatedIndex() throws {
+        let grader = try grader(check: planOfQuery, solution: "CREATE INDEX items_price ON items(price);")
+        let verdict = grader.grade("CREATE INDEX by_price ON items (price)")
+        #expect(verdict.passed)
+        #expect(verdict.summary == "Correct: SQLite now finds the rows through an index.")
+        #expect(verdict.details.contains { $0.contains("USING INDEX by_price") })
+    }
+
+    @Test("with query: an index the query cannot use fails and draws the full scan")
+    func queryWithUselessIndex() throws {
+        let grader = try grader(check: planOfQuery, solution: "CREATE INDEX items_price ON items(price);")
+        let verdict = grader.grade("CREATE INDEX by_category ON items (category_id)")
+        #expect(!verdict.passed)
+        #expect(verdict.summary == "The plan does not use an index yet, so SQLite reads the whole table:")
+        #expect(verdict.details.contains { $0.contains("SCAN items") })
+    }
+
+    @Test("with index: only the named index counts")
+    func namedIndex() throws {
+        let grader = try grader(check: planOfQuery + "\nindex: items_price", solution: "CREATE INDEX items_price ON items(price);")
+        #expect(grader.grade("CREATE INDEX items_price ON items(price)").passed)
+        let verdict = grader.grade("CREATE INDEX price_idx ON items(price)")
+        #expect(!verdict.passed)
+        #expect(verdict.summary == "The plan does not use the index items_price yet, so SQLite reads the whole table:")
+    }
+
+    @Test("uses-index: false wants a plan without an index")
+    func withoutIndex() throws {
+        let check = "kind: sql-plan\nuses-index: false\nquery: SELECT name FROM items WHERE name = 'Tea'"
+        let grader = try grader(check: check, solution: "CREATE TABLE plain AS SELECT * FROM items; DROP TABLE items; ALTER TABLE plain RENAME TO items;")
+        #expect(grader.grade("CREATE TABLE plain AS SELECT * FROM items; DROP TABLE items; ALTER TABLE plain RENAME TO items;").passed)
+        let verdict = grader.grade("SELECT 1")
+        #expect(!verdict.passed)
+        #expect(verdict.summary == "The plan still uses an index, but this step wants a plan without one:")
+    }
+
+    @Test("without query: the answer's own query is planned and must use an index")
+    func answersOwnQuery() throws {
+        let grader = try grader(check: "kind: sql-plan", solution: "SELECT name, price FROM items WHERE id = 3;")
+        #expect(grader.grade("SELECT name, price FROM items WHERE id = 3").passed)
+        let verdict = grader.grade("SELECT name, price FROM items WHERE id + 0 = 3")
+        #expect(!verdict.passed)
+        #expect(verdict.summary.hasPrefix("The plan does not use an index yet"))
+    }
+
+    @Test("a full scan of a covering index is still a full scan, not finding rows through an index")
+    func coveringIndexScan() throws {
+        let grader = try grader(check: "kind: sql-plan", solution: "SELECT name FROM items WHERE id = 3;")
+        // The plan is `SCAN items USING COVERING INDEX sqlite_autoindex_items_1`: every entry is read.
+        let verdict = grader.grade("SELECT name FROM items WHERE id + 0 = 3")
+        #expect(verdict.details.contains { $0.contains("SCAN items USING COVERING INDEX") })
+        withKnownIssue("QueryPlan.usesIndex counts 'SCAN … USING COVERING INDEX' (a full index scan) as using an index") {
+            #expect(!verdict.passed)
+        }
+    }
+
+    @Test("without query: the answer's rows must also match the reference's")
+    func answersOwnQueryRows() throws {
+        let grader = try grader(check: "kind: sql-plan", solution: "SELECT name FROM items WHERE id = 3;")
+        let verdict = grader.grade("SELECT name FROM items WHERE id = 4")
+        #expect(!verdict.passed)
+        #expect(verdict.summary == "Not yet: your query's result is not the one asked for.")
+        #expect(verdict.details.contains("  - Tea"))
+        #expect(verdict.details.contains("  + Pasta"))
+    }
+
+    @Test("without query: an answer with no query, a failing answer and an empty answer fail")
+    func noQuery() throws {
+        let grader = try grader(check: "kind: sql-plan", solution: "SELECT name FROM items WHERE id = 3;")
+        #expect(grader.grade("CREATE INDEX x ON items(price)").summary == "Your answer has no query to look at: this step wants a SELECT.")
+        #expect(grader.grade("SELECT name FROM nowhere WHERE id = 3").summary == "Your SQL failed: no such table: nowhere")
+        #expect(grader.grade("").summary == "No answer yet.")
+    }
+}
