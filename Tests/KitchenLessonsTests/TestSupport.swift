@@ -107,3 +107,6 @@ func lines(of text: String, startingWith prefix: String) -> [String] {
 func lineNumber(of prefix: String, in text: String) -> Int? {
     text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix(prefix) }.map { $0 + 1 }
 }
+
+/// The learner's progress (Foundation has a `Progress` of its own).
+typealias LearnerProgress = KitchenLessons.Progress
