@@ -7,6 +7,8 @@ public struct Lesson: Sendable {
     public var requires: [String]
     public var setup: LessonSetup
     public var steps: [Step]
+    /// What the mini-server serves while this lesson is open.
+    public var server: ServerSpec?
     /// Where the lesson came from, for error messages.
     public var file: String
 

@@ -77,7 +77,7 @@ public struct LessonLoader {
             throw LessonProblem(file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
         }
         let reader = try YAMLReader(root, file: file, what: "a lesson")
-        try reader.checkKeys(allowed: ["format", "id", "title", "summary", "requires", "setup", "steps"], what: "the lesson")
+        try reader.checkKeys(allowed: ["format", "id", "title", "summary", "requires", "setup", "steps", "server"], what: "the lesson")
         guard let format = reader.node("format")?.int else {
             throw reader.problem("the lesson is missing 'format: 1'")
         }
@@ -98,6 +98,18 @@ public struct LessonLoader {
             }
             steps.append(step)
         }
+        var server: ServerSpec?
+        if let node = reader.node("server") {
+            server = try ServerSpec.parse(node, file: file)
+        } else if let fixture = setup.fixtureName, FileReading.exists(fixtures + "/" + fixture + ".server.yaml") {
+            do {
+                server = try ServerSpec.load(file: fixtures + "/" + fixture + ".server.yaml")
+            } catch let problem as LessonProblem {
+                throw problem
+            } catch {
+                throw LessonProblem(file: "fixtures/\(fixture).server.yaml", line: nil, message: "\(error)")
+            }
+        }
         return Lesson(
             id: id,
             title: try reader.nonEmptyString("title", in: "the lesson"),
@@ -105,6 +117,7 @@ public struct LessonLoader {
             requires: try reader.stringList("requires") ?? [],
             setup: setup,
             steps: steps,
+            server: server,
             file: file
         )
     }
@@ -207,7 +220,8 @@ public struct LessonLoader {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
-            if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { names.append(name) }
+            // kitchen.yaml is the teacher's configuration, not a lesson.
+            if (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && name != "kitchen.yaml" { names.append(name) }
         }
         return names.sorted()
     }
@@ -219,6 +233,11 @@ public enum FileReading {
         public var path: String
         public var reason: String
         public var description: String { "\(path): \(reason)" }
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     public static func read(_ path: String) throws -> String {

@@ -52,7 +52,7 @@ public final class MiniServer: Sendable {
     private func listen(on port: Int) async throws -> Int {
         var logger = Logger(label: "kitchen.server")
         // Hummingbird's info lines would land in the middle of the prompt.
-        logger.logLevel = .error
+        logger.logLevel = .critical
         let (portStream, portContinuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let responder = KitchenResponder(routes: routes, database: database, log: log, limits: limits)
         var http = HTTP1Channel.Configuration(idleTimeout: .seconds(limits.idleTimeoutSeconds))

@@ -22,9 +22,11 @@ public final class ShellSession {
     public private(set) var failureCount = 0
     /// Called after every SQL statement the learner ran, with its outcome (lessons grade these).
     public var statementObservers: [(ExecutedStatement) -> Void] = []
-    /// Lines that are not SQL or dot-commands (HTTP requests, later) can be claimed here first.
-    /// A handler returns true when it took the line.
-    public var lineHandlers: [(ShellSession, String) -> Bool] = []
+    /// Input that is not SQL or a dot-command (an HTTP request) can be claimed here first.
+    /// A handler sees the lines typed so far and says whether they are its own, complete or not.
+    public var lineHandlers: [(ShellSession, [String]) -> LineClaim] = []
+    /// The handler collecting a multi-line input, and the lines so far.
+    private var claimed: (handler: Int, lines: [String])?
 
     private var pending = ""
     private var pendingStartLine = 1
@@ -48,12 +50,19 @@ public final class ShellSession {
         case quit
     }
 
-    /// True while a multi-line statement is being typed.
-    public var isContinuing: Bool { !pending.isEmpty }
+    /// True while a multi-line statement (or request) is being typed.
+    public var isContinuing: Bool { !pending.isEmpty || claimed != nil }
 
     /// Takes one line of input.
     public func feed(line: String) -> FeedResult {
         lineNumber += 1
+        if var current = claimed {
+            current.lines.append(line)
+            claimed = nil
+            if lineHandlers[current.handler](self, current.lines) == .needsMore { claimed = current }
+            output.flush()
+            return .ready
+        }
         if pending.isEmpty {
             let trimmed = line.trimmingSpaces()
             if trimmed.isEmpty { return .ready }
@@ -63,8 +72,12 @@ public final class ShellSession {
             if trimmed.hasPrefix("--") && !trimmed.contains("\n") && Connection.isComplete(trimmed + "\n") == false {
                 return .ready
             }
-            for handler in lineHandlers where handler(self, line) {
-                return .ready
+            for (index, handler) in lineHandlers.enumerated() {
+                switch handler(self, [line]) {
+                case .notMine: continue
+                case .handled: output.flush(); return .ready
+                case .needsMore: claimed = (index, [line]); return .ready
+                }
             }
             pendingStartLine = lineNumber
         }
@@ -78,11 +91,17 @@ public final class ShellSession {
 
     /// Drops a half-typed statement (Ctrl-C at a continuation prompt).
     public func cancelPending() {
+        claimed = nil
         pending = ""
     }
 
     /// At end of input: a statement left open is an error, as in the sqlite3 shell.
     public func finishInput() {
+        if let current = claimed {
+            // At the end of input a request still open is sent as if a blank line followed.
+            claimed = nil
+            _ = lineHandlers[current.handler](self, current.lines + [""])
+        }
         guard !pending.trimmingSpaces().isEmpty else { return }
         let sql = pending
         pending = ""
@@ -285,6 +304,13 @@ public final class ShellSession {
         finishInput()
         return .done
     }
+}
+
+/// A line handler's answer about the lines typed so far.
+public enum LineClaim: Equatable {
+    case notMine
+    case handled
+    case needsMore
 }
 
 /// What one statement did, as observers (graders) see it.

@@ -22,6 +22,10 @@ public final class Tutor {
     public private(set) var lesson: Lesson?
     public private(set) var stepIndex = 0
     weak var session: ShellSession?
+    /// The mini-server, when it runs; it follows the learner's lesson database.
+    public var panel: ServerPanel?
+    /// What the server serves when no lesson is open.
+    public var playground: (path: String, spec: ServerSpec?)?
 
     public init(catalog: LessonLoader.Catalog, home: String, config: TeacherConfig) {
         self.catalog = catalog
@@ -53,6 +57,7 @@ public final class Tutor {
             session.output.writeLine(session.style.bold("Welcome back!") + " Resuming \(lesson.title).")
             open(lesson, resetDatabase: false)
         } else {
+            if let playground { panel?.serve(path: playground.path, spec: playground.spec) }
             showMenu()
             if let first = catalog.lessons.first {
                 session.output.writeLine("\nStart with " + session.style.cyan(".lesson \(first.id)") + ", or type SQL to explore. .help lists every command.")
@@ -75,7 +80,9 @@ public final class Tutor {
             let existed = FileReading.exists(path)
             let connection = try Connection(path: path)
             self.lesson = lesson
+            try? connection.trusted { try connection.execute("PRAGMA journal_mode = WAL") }
             session.connection = connection
+            panel?.serve(path: path, spec: lesson.server ?? playground?.spec)
             if resetDatabase || !existed || target != resumeIndex {
                 try connection.restore(from: grader.databases.start(ofStep: target))
             }

@@ -13,6 +13,16 @@ struct LearnCommand: ParsableCommand {
 
     @OptionGroup var lessons: LessonsOptions
 
+    @Option(help: ArgumentHelp("The server's port (default: any free port).", valueName: "N"))
+    var port: Int = 0
+
+    @Flag(help: "Do not start the mini-server.")
+    var noServer = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
     func run() throws {
         let home = try KitchenHome.resolve()
         let directory = lessons.resolved
@@ -24,11 +34,22 @@ struct LearnCommand: ParsableCommand {
             throw ValidationError("\(error)")
         }
         let tutor = Tutor(catalog: catalog, home: home.path, config: config)
+        var panel: ServerPanel?
+        if !noServer {
+            tutor.playground = try? Playground.prepare(home: home.path, lessonsDirectory: directory)
+            panel = ServerPanel(databasePath: tutor.playground?.path, port: port)
+            tutor.panel = panel
+        }
         let prompt = PromptLoop(connection: try Connection(path: ":memory:"), home: home)
         let failed = prompt.run(banner: "the back end, one step at a time.") { session in
+            if let panel {
+                panel.attach(to: session)
+                session.output.writeLine(panel.start())
+            }
             tutor.attach(to: session)
             tutor.start()
         }
+        panel?.stop()
         if failed { throw ExitCode.failure }
     }
 }

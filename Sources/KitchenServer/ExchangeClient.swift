@@ -1,0 +1,61 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// A response as the prompt received it over the socket.
+public struct ReceivedResponse: Sendable {
+    public var status: Int
+    public var reason: String
+    public var version: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    public var milliseconds: Double
+
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    public var json: JSONValue? { try? JSONValue.parse(body) }
+}
+
+/// The prompt's HTTP client: a real client (AsyncHTTPClient) sending real requests over the
+/// loopback socket, exactly as curl would. It shares SwiftNIO with the server, costs ~0.2 ms a
+/// request and links no libcurl or Foundation networking.
+public struct ExchangeClient: Sendable {
+    public var timeoutSeconds: Int64 = 10
+
+    public init() {}
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public func send(_ request: PromptRequest, port: Int) async throws -> ReceivedResponse {
+        var outgoing = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(request.target)")
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for header in request.headers {
+            outgoing.headers.add(name: header.name, value: header.value)
+        }
+        if let body = request.body {
+            outgoing.body = .bytes(ByteBuffer(string: body))
+        }
+        let started = ContinuousClock.now
+        do {
+            let response = try await HTTPClient.shared.execute(outgoing, timeout: .seconds(timeoutSeconds))
+            var collected = try await response.body.collect(upTo: 64 << 20)
+            let elapsed = ContinuousClock.now - started
+            return ReceivedResponse(
+                status: Int(response.status.code),
+                reason: response.status.reasonPhrase,
+                version: "HTTP/\(response.version.major).\(response.version.minor)",
+                headers: response.headers.map { ($0.name, $0.value) },
+                body: collected.readBytes(length: collected.readableBytes) ?? [],
+                milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            )
+        } catch {
+            throw Failure(description: "the request did not get an answer: \(error)")
+        }
+    }
+}

@@ -1,0 +1,229 @@
+/// An HTTP request as a learner types it at the prompt:
+///
+///     GET /menu?limit=2
+///     POST /orders {"item_id": 3, "qty": 2}
+///     POST /orders item_id:=3 note=extra X-Table:4      (HTTPie style)
+///     POST /orders                                       (then headers and a body on
+///     Content-Type: application/json                      the next lines, ended by a
+///     {"item_id": 3}                                      blank line or the JSON closing)
+///
+/// The same text is the answer format of HTTP lesson steps.
+public struct PromptRequest: Sendable, Equatable {
+    public var method: String
+    /// Path and query, e.g. `/menu?limit=2`.
+    public var target: String
+    public var headers: [Header]
+    public var body: String?
+
+    public struct Header: Sendable, Equatable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+    public var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }
+    public var query: String { target.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? "" }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    /// The request as text in the prompt's own syntax.
+    public var text: String {
+        var lines = ["\(method) \(target)"]
+        lines += headers.map { "\($0.name): \($0.value)" }
+        if let body { lines.append(body) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Turns typed lines into a `PromptRequest`, deciding when the request is complete.
+public enum PromptRequestParser {
+    public enum Outcome: Equatable {
+        /// The lines are not an HTTP request (SQL, a command).
+        case notARequest
+        case needsMore
+        case complete(PromptRequest)
+        case invalid(String)
+    }
+
+    /// True when `line` starts a request: a method and a path or loopback URL.
+    public static func startsRequest(_ line: String) -> Bool {
+        let words = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        guard words.count >= 2, methods.contains(String(words[0]).uppercased()) else { return false }
+        let target = words[1]
+        return target.hasPrefix("/") || target.hasPrefix("http://") || target.hasPrefix("https://") || target.hasPrefix("localhost") || target.hasPrefix("127.0.0.1")
+    }
+
+    static var methods: Set<String> { PromptRequest.methods }
+
+    /// Parses the lines typed so far.
+    public static func parse(_ lines: [String]) -> Outcome {
+        guard let first = lines.first, startsRequest(first) else { return .notARequest }
+        var words = first.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
+        let method = words.removeFirst().uppercased()
+        let target: String
+        switch normalizeTarget(words.removeFirst()) {
+        case .success(let value): target = value
+        case .failure(let message): return .invalid(message.text)
+        }
+        var request = PromptRequest(method: method, target: target, headers: [], body: nil)
+        let rest = (words.first ?? "").trimmed
+        let continued = rest == "\\" || rest.hasSuffix(" \\")
+        let inlineRest = continued ? String(rest.dropLast()).trimmed : rest
+
+        if !inlineRest.isEmpty {
+            if inlineRest.hasPrefix("{") || inlineRest.hasPrefix("[") {
+                // A JSON body on the request line, possibly continued on the next lines.
+                let body = ([inlineRest] + lines.dropFirst()).joined(separator: "\n")
+                if lines.count > 1 && lines.last?.trimmed == "" { return finish(&request, body: body.trimmed) }
+                guard JSONBalance.isClosed(body) else { return .needsMore }
+                return finish(&request, body: body.trimmed)
+            }
+            switch ShorthandItems.apply(inlineRest, to: &request) {
+            case .failure(let message): return .invalid(message.text)
+            case .success: break
+            }
+            if !continued && lines.count == 1 { return finish(&request, body: request.body) }
+        }
+        let expectsBody = ["POST", "PUT", "PATCH"].contains(method) && request.body == nil
+        if lines.count == 1 && !continued && !expectsBody {
+            return .complete(request)
+        }
+        // Multi-line: header lines, then a body, ended by a blank line (or the JSON closing).
+        var bodyLines: [String] = []
+        for line in lines.dropFirst() {
+            if !bodyLines.isEmpty {
+                bodyLines.append(line)
+                continue
+            }
+            let trimmed = line.trimmed
+            if trimmed.isEmpty { return finish(&request, body: request.body) }
+            if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") || trimmed.hasPrefix("\"") {
+                bodyLines.append(line)
+                continue
+            }
+            guard let colon = trimmed.firstIndex(of: ":"), colon != trimmed.startIndex else {
+                return .invalid("expected a header (Name: value), a JSON body, or a blank line to send; got: \(trimmed)")
+            }
+            request.headers.append(.init(name: String(trimmed[..<colon]).trimmed, value: String(trimmed[trimmed.index(after: colon)...]).trimmed))
+        }
+        if !bodyLines.isEmpty {
+            let body = bodyLines.joined(separator: "\n")
+            if bodyLines.last?.trimmed == "" || JSONBalance.isClosed(body) {
+                return finish(&request, body: body.trimmed)
+            }
+        }
+        return .needsMore
+    }
+
+    static func finish(_ request: inout PromptRequest, body: String?) -> Outcome {
+        request.body = body
+        if body != nil, request.header("Content-Type") == nil {
+            request.headers.append(.init(name: "Content-Type", value: "application/json"))
+        }
+        return .complete(request)
+    }
+
+    struct Message: Error { var text: String }
+
+    /// `/menu`, `http://127.0.0.1:8080/menu` and `localhost:8080/menu` all become `/menu`;
+    /// any other host is refused, since Kitchen only talks to its own server.
+    static func normalizeTarget(_ raw: String) -> Result<String, Message> {
+        if raw.hasPrefix("/") { return .success(raw) }
+        var rest = raw
+        for scheme in ["http://", "https://"] where rest.hasPrefix(scheme) { rest.removeFirst(scheme.count) }
+        let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
+        guard ["127.0.0.1", "localhost", "[::1]"].contains(String(host)) else {
+            return .failure(Message(text: "Kitchen only sends requests to its own server on 127.0.0.1; use a path such as /menu"))
+        }
+        guard let slash = rest.firstIndex(of: "/") else { return .success("/") }
+        return .success(String(rest[slash...]))
+    }
+}
+
+/// HTTPie's request items: `name=text`, `name:=json`, `Header:value`, `name==query`.
+enum ShorthandItems {
+    static func apply(_ text: String, to request: inout PromptRequest) -> Result<Void, PromptRequestParser.Message> {
+        var fields: [(String, String)] = []
+        for item in split(text) {
+            if let range = item.range(of: "==") {
+                let name = String(item[..<range.lowerBound]), value = String(item[range.upperBound...])
+                request.target += (request.target.contains("?") ? "&" : "?") + QueryString.encode(name) + "=" + QueryString.encode(value)
+            } else if let range = item.range(of: ":=") {
+                let value = String(item[range.upperBound...])
+                guard (try? JSONValue.parse(value)) != nil else {
+                    return .failure(.init(text: "\(item): the value after := must be JSON (a number, true, false, null, \"text\", […] or {…})"))
+                }
+                fields.append((String(item[..<range.lowerBound]), value))
+            } else if let equals = item.firstIndex(of: "="), !item[..<equals].contains(":") {
+                fields.append((String(item[..<equals]), JSONValue.quote(String(item[item.index(after: equals)...]))))
+            } else if let colon = item.firstIndex(of: ":") {
+                request.headers.append(.init(name: String(item[..<colon]), value: String(item[item.index(after: colon)...])))
+            } else {
+                return .failure(.init(text: "cannot read \(item): use name=text, name:=json, Header:value or name==query"))
+            }
+        }
+        if !fields.isEmpty {
+            request.body = "{" + fields.map { JSONValue.quote($0.0) + ": " + $0.1 }.joined(separator: ", ") + "}"
+        }
+        return .success(())
+    }
+
+    /// Splits on spaces outside quotes; quotes group (`note="no onions"`).
+    static func split(_ text: String) -> [String] {
+        var items: [String] = []
+        var current = ""
+        var quote: Character?
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == " " {
+                if !current.isEmpty { items.append(current); current = "" }
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { items.append(current) }
+        return items
+    }
+}
+
+/// Whether JSON text has closed all its brackets (ignoring brackets inside strings).
+enum JSONBalance {
+    static func isClosed(_ text: String) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var sawBracket = false
+        for character in text {
+            if inString {
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+                continue
+            }
+            switch character {
+            case "\"": inString = true
+            case "{", "[": depth += 1; sawBracket = true
+            case "}", "]": depth -= 1
+            default: break
+            }
+        }
+        return sawBracket ? depth <= 0 : !inString
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return String(text)
+    }
+}

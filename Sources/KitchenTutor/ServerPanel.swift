@@ -1,0 +1,182 @@
+import KitchenLessons
+import KitchenServer
+import KitchenShell
+import KitchenSQL
+
+/// The mini-server as the prompt sees it: it starts with the prompt, follows the learner from
+/// lesson to lesson, and turns request lines (`GET /menu`) into real requests over the socket.
+public final class ServerPanel {
+    public let server: MiniServer
+    let client = ExchangeClient()
+    /// Show response headers at the prompt.
+    var showHeaders = true
+    /// The port asked for on the command line (0: any free port).
+    let wantedPort: Int
+    weak var session: ShellSession?
+    /// The last response the prompt received, for http checks and `.response`.
+    public private(set) var lastResponse: ReceivedResponse?
+    /// Requests typed at the prompt, as text (the answer of HTTP steps).
+    public var onRequestSent: ((PromptRequest, ReceivedResponse) -> Void)?
+
+    public init(databasePath: String?, port: Int) {
+        self.server = MiniServer(database: DatabaseAccess(path: databasePath))
+        self.wantedPort = port
+    }
+
+    /// Starts listening; returns the line to show in the banner.
+    public func start() -> String {
+        do {
+            let started = try Blocking.run { [server, wantedPort] in try await server.start(port: wantedPort) }
+            var line = "Server: http://127.0.0.1:\(started.port)  (try GET /menu, or curl it from another terminal)"
+            if let note = started.note { line += "\n" + note }
+            return line
+        } catch {
+            return "The server did not start: \(error). .server start tries again."
+        }
+    }
+
+    public func stop() {
+        try? Blocking.run { [server] in await server.stop() }
+    }
+
+    /// Serves `spec` from the database at `path` from the next request on.
+    public func serve(path: String?, spec: ServerSpec?) {
+        server.database.switchTo(path: path)
+        server.routes.replaceAll(PracticeRoutes.routes(for: spec))
+    }
+
+    public func attach(to session: ShellSession) {
+        self.session = session
+        session.lineHandlers.append { [unowned self] session, lines in
+            handle(lines, session: session)
+        }
+        for command in commands() { session.commands.add(command) }
+    }
+
+    // MARK: Requests at the prompt
+
+    func handle(_ lines: [String], session: ShellSession) -> LineClaim {
+        switch PromptRequestParser.parse(lines) {
+        case .notARequest:
+            return .notMine
+        case .needsMore:
+            return .needsMore
+        case .invalid(let message):
+            session.reportFailure(message)
+            return .handled
+        case .complete(let request):
+            send(request, session: session)
+            return .handled
+        }
+    }
+
+    public func send(_ request: PromptRequest, session: ShellSession) {
+        guard let port = server.port else {
+            session.reportFailure("the server is not running; .server start starts it")
+            return
+        }
+        do {
+            let response = try Blocking.run { [client] in try await client.send(request, port: port) }
+            lastResponse = response
+            render(response, session: session)
+            onRequestSent?(request, response)
+        } catch {
+            session.reportFailure("\(error)")
+        }
+    }
+
+    func render(_ response: ReceivedResponse, session: ShellSession) {
+        let style = session.style
+        let statusLine = "\(response.version) \(response.status) \(response.reason)"
+        let colored = response.status < 300 ? style.green(statusLine) : (response.status < 500 ? style.yellow(statusLine) : style.red(statusLine))
+        session.output.writeLine(style.bold(colored) + style.dim("  (\(Self.format(response.milliseconds)))"))
+        if showHeaders {
+            for header in response.headers {
+                session.output.writeLine(style.cyan(header.name) + ": " + header.value)
+            }
+        }
+        guard !response.body.isEmpty else { return }
+        if showHeaders { session.output.writeLine() }
+        if let json = response.json, (response.header("Content-Type") ?? "").contains("json") {
+            session.output.writeLine(json.pretty(color: session.settings.color))
+        } else {
+            session.output.writeLine(response.bodyText)
+        }
+    }
+
+    static func format(_ milliseconds: Double) -> String {
+        milliseconds < 10 ? "\((milliseconds * 100).rounded() / 100) ms" : "\(Int(milliseconds.rounded())) ms"
+    }
+
+    // MARK: Commands
+
+    func commands() -> [DotCommand] {
+        [
+            DotCommand("server", arguments: [.choice("ACTION", ["status", "start", "stop", "restart"], optional: true)], group: "Server",
+                       summary: "Show the server's address, or start, stop or restart it") { [unowned self] session, arguments in
+                switch arguments.first ?? "status" {
+                case "start":
+                    session.output.writeLine(start())
+                case "stop":
+                    stop()
+                    session.output.writeLine("The server is stopped. .server start starts it again.")
+                case "restart":
+                    stop()
+                    session.output.writeLine(start())
+                default:
+                    if let url = server.url {
+                        session.output.writeLine("The server is listening on \(url) (127.0.0.1 only).")
+                        session.output.writeLine("Routes: \(Set(server.routes.all.map { $0.pattern.description }).sorted().joined(separator: ", "))")
+                    } else {
+                        session.output.writeLine("The server is stopped. .server start starts it.")
+                    }
+                }
+                return .done
+            },
+            DotCommand("requests", arguments: [.text("N|clear", optional: true)], group: "Server",
+                       summary: "Show the last N requests the server received (from any client), or clear the log") { [unowned self] session, arguments in
+                if arguments.first == "clear" {
+                    server.log.clear()
+                    session.output.writeLine("The request log is empty.")
+                    return .done
+                }
+                var count = 10
+                if let text = arguments.first {
+                    guard let number = Int(text), number > 0 else { throw CommandError("N must be a positive number, or clear") }
+                    count = number
+                }
+                let entries = server.log.entries(last: count)
+                if entries.isEmpty {
+                    session.output.writeLine("No requests yet. Try GET /menu here, or curl \(server.url ?? "the server") from another terminal.")
+                }
+                for entry in entries {
+                    let status = entry.status < 400 ? session.style.green("\(entry.status)") : session.style.yellow("\(entry.status)")
+                    let client = entry.header("User-Agent").map { " " + session.style.dim("(\($0))") } ?? ""
+                    session.output.writeLine("#\(entry.id) \(entry.method) \(entry.target) → \(status) \(Self.format(entry.durationMilliseconds))\(client)")
+                    if !entry.body.isEmpty {
+                        session.output.writeLine("    " + session.style.dim(String(entry.bodyText.prefix(200))))
+                    }
+                }
+                return .done
+            },
+            DotCommand("http-headers", arguments: [.choice("SWITCH", ["on", "off"])], group: "Server",
+                       summary: "Show response headers at the prompt") { [unowned self] _, arguments in
+                showHeaders = arguments[0] == "on"
+                return .done
+            },
+            DotCommand("routes", group: "Server", summary: "List the server's routes") { [unowned self] session, _ in
+                let routes = server.routes.all.sorted { ($0.pattern.description, $0.method) < ($1.pattern.description, $1.method) }
+                for route in routes {
+                    session.output.writeLine("\(route.method.padding(7)) \(route.pattern)  " + session.style.dim(route.origin))
+                }
+                return .done
+            },
+        ]
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        self + String(repeating: " ", count: max(0, width - count))
+    }
+}
