@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// An `OutputSink` writing to a file descriptor (1 for stdout, 2 for stderr).
-final class FileDescriptorOutput: OutputSink {
+final class FileDescriptorOutput: OutputSink, @unchecked Sendable {
     let descriptor: Int32
 
     init(descriptor: Int32) {

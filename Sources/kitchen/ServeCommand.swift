@@ -1,0 +1,75 @@
+import ArgumentParser
+import CSignals
+import KitchenLessons
+import KitchenServer
+import KitchenSQL
+import KitchenTutor
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `kitchen serve`: the mini-server alone, in the foreground, for curl and browser practice.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the mini-server alone on 127.0.0.1 and print one line per request.",
+        discussion: """
+            Without --lesson or --db it serves the default restaurant dataset. With --lesson it serves that
+            lesson's database (your own, as the lessons left it). With --db it serves every table of FILE
+            at /TABLE and /TABLE/:id. Ctrl-C stops it.
+            """
+    )
+
+    @OptionGroup var lessons: LessonsOptions
+    @Option(help: ArgumentHelp("Serve this lesson's database and API.", valueName: "ID")) var lesson: String?
+    @Option(name: .customLong("db"), help: ArgumentHelp("Serve every table of this database file.", valueName: "FILE")) var databasePath: String?
+    @Option(help: ArgumentHelp("The port (default: any free port).", valueName: "N")) var port: Int = 0
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if lesson != nil && databasePath != nil { throw ValidationError("give --lesson or --db, not both") }
+    }
+
+    func run() throws {
+        let home = try KitchenHome.resolve()
+        let directory = lessons.resolved
+        let path: String
+        let spec: ServerSpec?
+        if let databasePath {
+            guard FileReading.exists(databasePath) else { throw ValidationError("\(databasePath) does not exist") }
+            path = databasePath
+            let tables = try Connection(path: databasePath).schema().tables.filter { $0.type == "table" }.map(\.name)
+            spec = ServerSpec(resources: tables.map { .init(path: "/" + $0, table: $0) }, inspection: true)
+        } else if let lesson {
+            let found = try LessonLookup.lesson(lesson, in: directory)
+            let lessonPath = home.path + "/lessons/" + found.id + ".db"
+            if !FileReading.exists(lessonPath) {
+                mkdir(home.path + "/lessons", 0o755)
+                let database = try Connection(path: lessonPath)
+                try database.restore(from: Grader(lesson: found).databases.start(ofStep: 0))
+            }
+            path = lessonPath
+            spec = found.server
+        } else {
+            let playground = try Playground.prepare(home: home.path, lessonsDirectory: directory)
+            path = playground.path
+            spec = playground.spec
+        }
+        let server = MiniServer(database: DatabaseAccess(path: path))
+        server.routes.replaceAll(PracticeRoutes.routes(for: spec))
+        let output = FileDescriptorOutput(descriptor: 1)
+        server.log.onRecord { entry in
+            let milliseconds = (entry.durationMilliseconds * 100).rounded() / 100
+            output.write("\(entry.method) \(entry.target) \(entry.status) \(milliseconds) ms\n")
+        }
+        kitchen_sigint_install()
+        let started = try Blocking.run { try await server.start(port: port) }
+        output.write("http://127.0.0.1:\(started.port)\n")
+        if let note = started.note { printError(note) }
+        printError("Serving \(path). Ctrl-C stops.")
+        while kitchen_sigint_take() == 0 {
+            usleep(100_000)
+        }
+        try? Blocking.run { await server.stop() }
+    }
+}
