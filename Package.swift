@@ -104,6 +104,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "KitchenServerTests",
+            dependencies: ["KitchenServer", "KitchenSQL", "KitchenLessons", "kitchen"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LessonEndToEndTests",
             dependencies: ["kitchen"],
             swiftSettings: swiftSettings
