@@ -13,8 +13,8 @@ public protocol Check: Sendable {
     /// Lines shown with the task (a choice question's options).
     var presentation: [String] { get }
 
-    /// True when the answer is given with `.answer` rather than by running SQL.
-    var answersWithText: Bool { get }
+    /// How the learner answers: by running SQL, with `.answer TEXT`, or by sending HTTP requests.
+    var answerKind: AnswerKind { get }
 
     /// Whether two answers are the same answer, for recognising a known-wrong one
     /// (a choice's letter and its text are the same answer).
@@ -24,7 +24,7 @@ public protocol Check: Sendable {
 extension Check {
     public func selfTest(in context: GradingContext) throws -> [String] { [] }
     public var presentation: [String] { [] }
-    public var answersWithText: Bool { false }
+    public var answerKind: AnswerKind { .sql }
     public func isSameAnswer(_ first: Answer, _ second: Answer) -> Bool { first.normalized == second.normalized }
 }
 
@@ -102,7 +102,17 @@ public struct Verdict: Sendable, Equatable {
     }
 }
 
-/// A learner's answer: SQL statements, or the text of a choice.
+/// How a step is answered.
+public enum AnswerKind: Sendable, Equatable {
+    /// SQL statements, run at the prompt (or given to `kitchen check`).
+    case sql
+    /// A choice or a short text, given with `.answer`.
+    case text
+    /// HTTP requests in the prompt's syntax, separated by lines of `###`.
+    case http
+}
+
+/// A learner's answer: SQL statements, the text of a choice, or HTTP requests.
 public struct Answer: Sendable, Equatable {
     public var text: String
 

@@ -29,6 +29,14 @@ public final class DatabaseAccess: @unchecked Sendable {
         }
     }
 
+    /// Serves `connection` itself (an in-memory copy for grading).
+    func adopt(_ opened: sending Connection) {
+        lock.withLock { _ in
+            connection = opened
+            currentPath = ":memory:"
+        }
+    }
+
     public struct NoDatabase: Error, CustomStringConvertible {
         public var description: String { "the server has no database" }
     }

@@ -1,4 +1,5 @@
 import KitchenLessons
+import KitchenServer
 import KitchenShell
 import KitchenSQL
 #if canImport(Glibc)
@@ -19,6 +20,8 @@ public final class Tutor {
     private var graders: [String: Grader] = [:]
     /// Hints shown so far for the current step.
     private var hintsShown = 0
+    /// The request log's last id when the step began: later requests count for http checks.
+    private var logPositionAtStepStart = 0
     public private(set) var lesson: Lesson?
     public private(set) var stepIndex = 0
     weak var session: ShellSession?
@@ -43,6 +46,9 @@ public final class Tutor {
         for command in commands() { session.commands.add(command) }
         session.statementObservers.append { [weak self] statement in
             self?.learnerRan(statement)
+        }
+        panel?.onRequestSent = { [weak self] request, _ in
+            self?.learnerSent(request)
         }
     }
 
@@ -99,6 +105,7 @@ public final class Tutor {
         guard let lesson else { return }
         stepIndex = index
         hintsShown = 0
+        logPositionAtStepStart = panel?.server.log.latest?.id ?? 0
         var lessonProgress = progress.lesson(lesson.id)
         if lessonProgress.currentStep != lesson.steps[index].id || !keepAnswer {
             lessonProgress.answer = []
@@ -142,7 +149,7 @@ public final class Tutor {
     func learnerRan(_ statement: ExecutedStatement) {
         guard let lesson, let session else { return }
         let step = lesson.steps[stepIndex]
-        guard !step.check.answersWithText else { return }
+        guard step.check.answerKind == .sql else { return }
         var lessonProgress = progress.lesson(lesson.id)
         // A failed statement stays in the answer only while it is the last one: an sql-error step
         // wants exactly that failure, other steps just move past it.
@@ -155,25 +162,55 @@ public final class Tutor {
             save()
             return
         }
-        let verdict = grader(for: lesson).grade(currentAnswer(), step: stepIndex)
+        let verdict = grade(currentAnswer(), step: stepIndex)
         if verdict.passed {
             markPassed(verdict)
         } else {
             save()
         }
-        _ = session
+    }
+
+    /// Records a request the learner sent from the prompt and checks an HTTP step quietly.
+    func learnerSent(_ request: PromptRequest) {
+        guard let lesson else { return }
+        let step = lesson.steps[stepIndex]
+        guard step.check.answerKind == .http else { return }
+        var lessonProgress = progress.lesson(lesson.id)
+        lessonProgress.answer.append(request.text)
+        if lessonProgress.answer.count > 50 { lessonProgress.answer.removeFirst(lessonProgress.answer.count - 50) }
+        progress.lessons[lesson.id] = lessonProgress
+        guard !lessonProgress.passed.contains(step.id) else {
+            save()
+            return
+        }
+        let verdict = grade(currentAnswer(), step: stepIndex)
+        if verdict.passed { markPassed(verdict) } else { save() }
+    }
+
+    /// Grades with the live request log at hand, so a request sent with curl counts.
+    func grade(_ answer: Answer, step index: Int) -> Verdict {
+        guard let lesson else { return .fail("no lesson is open") }
+        let grader = grader(for: lesson)
+        if let log = panel?.server.log {
+            let start = logPositionAtStepStart
+            grader.services[HTTPChecks.liveLogService] = log.entries().filter { $0.id > start }
+        }
+        return grader.grade(answer, step: index)
     }
 
     func currentAnswer() -> Answer {
         guard let lesson else { return Answer("") }
-        let statements = progress.lesson(lesson.id).answer
-        return Answer(statements.map { $0.trimmingTrailingSemicolons() + ";" }.joined(separator: "\n"))
+        let entries = progress.lesson(lesson.id).answer
+        if lesson.steps[stepIndex].check.answerKind == .http {
+            return Answer(entries.joined(separator: "\n###\n"))
+        }
+        return Answer(entries.map { $0.trimmingTrailingSemicolons() + ";" }.joined(separator: "\n"))
     }
 
     func check(_ answer: Answer) {
         guard let lesson, let session else { return }
         let step = lesson.steps[stepIndex]
-        let verdict = grader(for: lesson).grade(answer, step: stepIndex)
+        let verdict = grade(answer, step: stepIndex)
         if verdict.passed {
             if progress.hasPassed(lesson.id, step: step.id) {
                 session.output.writeLine(session.style.green("✓ " + verdict.summary))
@@ -250,7 +287,7 @@ public final class Tutor {
         session.output.writeLine()
         session.output.writeLine(markdown.render("**Task:** " + step.task.trimmed))
         for line in step.check.presentation { session.output.writeLine(line) }
-        if !step.check.answersWithText && stepIndex == 0 && lesson.id == catalog.lessons.first?.id {
+        if step.check.answerKind == .sql && stepIndex == 0 && lesson.id == catalog.lessons.first?.id {
             session.output.writeLine(style.dim("Kitchen checks each statement you run and tells you when the step is done; .check explains what is missing, .hint helps."))
         }
         session.output.flush()
@@ -319,7 +356,7 @@ public final class Tutor {
             DotCommand("check", group: "Lessons", summary: "Check your answer and explain what is missing") { [unowned self] _, _ in
                 guard let lesson else { throw CommandError("no lesson is open; .lessons lists them") }
                 let step = lesson.steps[stepIndex]
-                if step.check.answersWithText {
+                if step.check.answerKind == .text {
                     throw CommandError("this step is answered with .answer, e.g. .answer b")
                 }
                 check(currentAnswer())
@@ -327,7 +364,7 @@ public final class Tutor {
             },
             DotCommand("answer", arguments: [.text("TEXT", rest: true)], group: "Lessons", summary: "Answer a question step") { [unowned self] _, arguments in
                 guard let lesson else { throw CommandError("no lesson is open; .lessons lists them") }
-                guard lesson.steps[stepIndex].check.answersWithText else {
+                guard lesson.steps[stepIndex].check.answerKind == .text else {
                     throw CommandError("this step is answered by running SQL; .check grades it")
                 }
                 check(Answer(arguments[0]))

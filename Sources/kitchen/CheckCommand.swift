@@ -1,5 +1,6 @@
 import ArgumentParser
 import KitchenLessons
+import KitchenServer
 #if canImport(Glibc)
 import Glibc
 #endif

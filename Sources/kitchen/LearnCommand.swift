@@ -1,5 +1,6 @@
 import ArgumentParser
 import KitchenLessons
+import KitchenServer
 import KitchenShell
 import KitchenSQL
 import KitchenTutor
@@ -26,7 +27,7 @@ struct LearnCommand: ParsableCommand {
     func run() throws {
         let home = try KitchenHome.resolve()
         let directory = lessons.resolved
-        let catalog = LessonLoader().loadDirectory(directory)
+        let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(directory)
         let config: TeacherConfig
         do {
             config = try TeacherConfig.load(from: [directory + "/kitchen.yaml", home.path + "/kitchen.yaml"])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KitchenLessons
+import KitchenServer
 import KitchenSQL
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -33,7 +34,7 @@ extension LessonsCommand {
         }
 
         func run() throws {
-            let catalog = LessonLoader().loadDirectory(lessons.resolved)
+            let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(lessons.resolved)
             let home = try KitchenHome.resolve()
             let progress = ProgressStore(home: home.path).load().progress
             struct Entry: Encodable {
@@ -96,14 +97,14 @@ extension LessonsCommand {
             var problems: [LessonProblem] = []
             var loaded: [Lesson] = []
             if files.isEmpty {
-                let catalog = LessonLoader().loadDirectory(lessons.resolved)
+                let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(lessons.resolved)
                 problems += catalog.problems
                 loaded = catalog.lessons
             } else {
                 for file in files {
                     let folder = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
                     do {
-                        loaded.append(try LessonLoader().load(file: file, fixtures: folder + "/fixtures"))
+                        loaded.append(try LessonLoader(registry: HTTPChecks.registry).load(file: file, fixtures: folder + "/fixtures"))
                     } catch let problem as LessonProblem {
                         problems.append(problem)
                     }
@@ -131,7 +132,7 @@ extension LessonsCommand {
         }
 
         func run() throws {
-            let catalog = LessonLoader().loadDirectory(lessons.resolved)
+            let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(lessons.resolved)
             var selected = catalog.lessons
             if !ids.isEmpty {
                 selected = try ids.map { id in
@@ -170,7 +171,7 @@ extension LessonsCommand {
 /// Finding a lesson and a step from command-line words; unknown ones are bad input (exit 2).
 enum LessonLookup {
     static func lesson(_ id: String, in directory: String) throws -> Lesson {
-        let catalog = LessonLoader().loadDirectory(directory)
+        let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(directory)
         if let lesson = catalog.lesson(id) { return lesson }
         if let problem = catalog.problems.first(where: { $0.file.contains(id) }) {
             throw badInput("lesson '\(id)' did not load: \(problem)")

@@ -48,7 +48,7 @@ struct ChoiceCheck: Check {
         options.isEmpty ? ["Answer with .answer followed by your answer."] : listing + ["Answer with .answer and a letter, e.g. .answer b"]
     }
 
-    var answersWithText: Bool { true }
+    var answerKind: AnswerKind { .text }
 
     func isSameAnswer(_ first: Answer, _ second: Answer) -> Bool {
         if let a = option(for: first.text), let b = option(for: second.text) { return a == b }

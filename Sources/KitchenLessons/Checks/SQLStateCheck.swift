@@ -2,15 +2,20 @@ import KitchenSQL
 
 /// `sql-state`: after the answer's statements, the database must hold what it holds after the
 /// reference's, judged by the step's queries or by whole tables.
-struct SQLStateCheck: Check {
-    var queries: [String]
-    var tables: [String]
+public struct SQLStateCheck: Check {
+    public var queries: [String]
+    public var tables: [String]
 
-    static let kind = CheckKind(name: "sql-state", options: ["queries", "tables"]) { options in
+    public init(queries: [String], tables: [String]) {
+        self.queries = queries
+        self.tables = tables
+    }
+
+    public static let kind = CheckKind(name: "sql-state", options: ["queries", "tables"]) { options in
         SQLStateCheck(queries: try options.strings("queries") ?? [], tables: try options.strings("tables") ?? [])
     }
 
-    func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
+    public func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
         guard !answer.isEmpty else {
             return .fail("No answer yet: run the statements that change the database.")
         }
@@ -29,7 +34,7 @@ struct SQLStateCheck: Check {
     }
 
     /// Nil when both databases agree on what this check looks at.
-    func compare(learner: Connection, reference: Connection) throws -> [String]? {
+    public func compare(learner: Connection, reference: Connection) throws -> [String]? {
         let diff = ResultDiff()
         if !queries.isEmpty {
             for query in queries {

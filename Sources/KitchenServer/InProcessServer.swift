@@ -1,0 +1,87 @@
+import KitchenLessons
+import KitchenSQL
+
+/// The lesson's server run in-process on a copy of the step's database, for grading: the same
+/// routes and responder as the live server, without a socket, so grading is fast and repeatable.
+public struct InProcessServer: Sendable {
+    public let responder: InProcessResponder
+    public let database: DatabaseAccess
+
+    public init(database: sending Connection, spec: ServerSpec?) {
+        self.database = DatabaseAccess(connection: database)
+        let routes = RouteTable(PracticeRoutes.routes(for: spec))
+        self.responder = InProcessResponder(routes: routes, database: self.database)
+    }
+
+    /// Sends each request in order and returns the log of what was received and answered.
+    public func send(_ requests: [PromptRequest]) throws -> [LoggedRequest] {
+        let responder = self.responder
+        return try Blocking.run {
+            var log: [LoggedRequest] = []
+            for (index, request) in requests.enumerated() {
+                log.append(await responder.exchange(request, id: index + 1))
+            }
+            return log
+        }
+    }
+
+    /// Runs SQL on the server's database (for state checks), under its lock.
+    public func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
+        try database.withConnection(body)
+    }
+}
+
+public struct InProcessResponder: Sendable {
+    let routes: RouteTable
+    let database: DatabaseAccess
+
+    func exchange(_ request: PromptRequest, id: Int) async -> LoggedRequest {
+        let responder = KitchenResponder(routes: routes, database: database, log: RequestLog(), limits: ServerLimits())
+        let headers = request.headers.map { (name: $0.name, value: $0.value) }
+        var serverRequest = ServerRequest(method: request.method, path: request.path, rawQuery: request.query, headers: headers, body: Array((request.body ?? "").utf8))
+        var response = await responder.answer(&serverRequest)
+        if request.method == "HEAD" { response.body = [] }
+        return LoggedRequest(id: id, time: 0, method: request.method, path: request.path, query: request.query, headers: headers,
+                             body: serverRequest.body, status: response.status, responseHeaders: response.headers,
+                             responseBody: response.body, durationMilliseconds: 0)
+    }
+}
+
+/// HTTP answers: requests in the prompt's syntax, separated by lines of `###` (as in .http files).
+public enum HTTPAnswer {
+    public struct Problem: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func requests(in answer: Answer) throws -> [PromptRequest] {
+        var chunks: [[String]] = [[]]
+        for line in answer.text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.trimmingPrefix(" ").hasPrefix("###") {
+                chunks.append([])
+            } else {
+                chunks[chunks.count - 1].append(String(line))
+            }
+        }
+        var requests: [PromptRequest] = []
+        for var chunk in chunks {
+            while chunk.first?.trimmed.isEmpty == true { chunk.removeFirst() }
+            while chunk.last?.trimmed.isEmpty == true { chunk.removeLast() }
+            guard !chunk.isEmpty else { continue }
+            switch PromptRequestParser.parse(chunk + [""]) {
+            case .complete(let request): requests.append(request)
+            case .invalid(let message): throw Problem(description: message)
+            case .notARequest: throw Problem(description: "not an HTTP request: \(chunk[0]) (a request starts with a method and a path, e.g. GET /menu)")
+            case .needsMore: throw Problem(description: "the request \(chunk[0]) is not finished (an unclosed JSON body?)")
+            }
+        }
+        return requests
+    }
+}
+
+extension DatabaseAccess {
+    /// Serves an existing connection (an in-memory copy for grading).
+    public convenience init(connection: sending Connection) {
+        self.init(path: nil, policy: .standard)
+        adopt(connection)
+    }
+}
