@@ -164,6 +164,25 @@ public final class ServerPanel {
                 showHeaders = arguments[0] == "on"
                 return .done
             },
+            DotCommand("http", arguments: [.file()], group: "Server",
+                       summary: "Run the requests of a .http file (with their expectations) against the server") { [unowned self] session, arguments in
+                guard let port = server.port else { throw CommandError("the server is not running; .server start starts it") }
+                let file: HTTPFile
+                do { file = try HTTPFile.parse(try FileReading.read(arguments[0])) } catch {
+                    throw CommandError("\(arguments[0]): \(error)")
+                }
+                let outcomes = HTTPFileRunner(port: port).run(file)
+                for outcome in outcomes {
+                    for (index, line) in outcome.report(file: arguments[0]).enumerated() {
+                        session.output.writeLine(index == 0 ? (outcome.passed ? session.style.green(line) : session.style.red(line)) : line)
+                    }
+                    if let response = outcome.response { lastResponse = response }
+                }
+                let failed = outcomes.filter { !$0.passed }.count
+                session.output.writeLine("\(outcomes.count - failed) passed, \(failed) failed")
+                if failed > 0 { session.recordFailure() }
+                return .done
+            },
             DotCommand("routes", group: "Server", summary: "List the server's routes") { [unowned self] session, _ in
                 let routes = server.routes.all.sorted { ($0.pattern.description, $0.method) < ($1.pattern.description, $1.method) }
                 for route in routes {

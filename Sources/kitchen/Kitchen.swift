@@ -9,7 +9,7 @@ struct Kitchen: ParsableCommand {
             Run `kitchen` to follow the lessons at the prompt. Kitchen keeps history, progress and your
             lesson databases in ~/.kitchen, or in $KITCHEN_HOME when that is set.
             """,
-        subcommands: [LearnCommand.self, SQLCommand.self, ServeCommand.self, LessonsCommand.self, CheckCommand.self],
+        subcommands: [LearnCommand.self, SQLCommand.self, ServeCommand.self, HTTPCommand.self, LessonsCommand.self, CheckCommand.self],
         defaultSubcommand: LearnCommand.self
     )
 }
