@@ -14,6 +14,8 @@ public final class MiniServer: Sendable {
     public let database: DatabaseAccess
     public let log: RequestLog
     public let limits: ServerLimits
+    /// Raw bytes of recent exchanges, for `.wire`.
+    public let wire = WireLog()
 
     private struct State {
         var task: Task<Void, any Error>?
@@ -59,7 +61,9 @@ public final class MiniServer: Sendable {
         http.httpDecoder = .init(maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes, maxHeaderFieldCount: 200)
         let application = Application(
             responder: responder,
-            server: .http1(configuration: http),
+            server: HTTPServerBuilder { [wire, http] responder in
+                TappedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: http), wire: wire)
+            },
             configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "Kitchen", backlog: 1024),
             onServerRunning: { channel in
                 portContinuation.yield(.success(channel.localAddress?.port ?? 0))

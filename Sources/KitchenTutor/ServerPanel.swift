@@ -10,6 +10,8 @@ public final class ServerPanel {
     let client = ExchangeClient()
     /// Show response headers at the prompt.
     var showHeaders = true
+    /// Show the raw bytes of each exchange as they crossed the socket.
+    var showWire = false
     /// The port asked for on the command line (0: any free port).
     let wantedPort: Int
     weak var session: ShellSession?
@@ -78,6 +80,7 @@ public final class ServerPanel {
         do {
             let response = try Blocking.run { [client] in try await client.send(request, port: port) }
             lastResponse = response
+            if showWire { renderWire(request, session: session) }
             render(response, session: session)
             onRequestSent?(request, response)
         } catch {
@@ -102,6 +105,52 @@ public final class ServerPanel {
         } else {
             session.output.writeLine(response.bodyText)
         }
+    }
+
+    /// The exchange's bytes, with CR LF made visible so the learner sees HTTP's line endings.
+    func renderWire(_ request: PromptRequest, session: ShellSession) {
+        guard let exchange = server.wire.latest(startingWith: "\(request.method) \(request.target) ") else {
+            session.output.writeLine(session.style.dim("(no bytes recorded for this exchange)"))
+            return
+        }
+        let style = session.style
+        session.output.writeLine(style.bold("── request bytes, as the server received them ──"))
+        session.output.writeLine(Self.visible(exchange.request, style: style))
+        session.output.writeLine(style.bold("── response bytes, as the server sent them ──"))
+        session.output.writeLine(Self.visible(exchange.response, style: style))
+        session.output.writeLine(style.bold("── the same response, read ──"))
+    }
+
+    static func visible(_ bytes: [UInt8], style: Style) -> String {
+        var text = ""
+        var run: [UInt8] = []
+        func flushRun() {
+            text += String(decoding: run, as: UTF8.self)
+            run.removeAll()
+        }
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A {
+                flushRun()
+                text += style.dim("\\r\\n") + "\n"
+                index += 2
+                continue
+            }
+            if byte == 0x0A {
+                flushRun()
+                text += style.dim("\\n") + "\n"
+            } else if byte < 0x20 || byte == 0x7F {
+                flushRun()
+                text += style.dim("\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16))
+            } else {
+                // Printable bytes, UTF-8 sequences included, are decoded together.
+                run.append(byte)
+            }
+            index += 1
+        }
+        flushRun()
+        return text
     }
 
     static func format(_ milliseconds: Double) -> String {
@@ -181,6 +230,19 @@ public final class ServerPanel {
                 let failed = outcomes.filter { !$0.passed }.count
                 session.output.writeLine("\(outcomes.count - failed) passed, \(failed) failed")
                 if failed > 0 { session.recordFailure() }
+                return .done
+            },
+            DotCommand("wire", arguments: [.choice("SWITCH", ["on", "off"], optional: true)], group: "Server",
+                       summary: "Show the raw bytes of each request and response (no SWITCH: the last exchange)") { [unowned self] session, arguments in
+                if let choice = arguments.first {
+                    showWire = choice == "on"
+                    session.output.writeLine(showWire ? "Each request now shows the bytes that crossed the socket." : "Wire view off.")
+                } else if let exchange = server.wire.latest() {
+                    session.output.writeLine(Self.visible(exchange.request, style: session.style))
+                    session.output.writeLine(Self.visible(exchange.response, style: session.style))
+                } else {
+                    session.output.writeLine("No exchange yet.")
+                }
                 return .done
             },
             DotCommand("routes", group: "Server", summary: "List the server's routes") { [unowned self] session, _ in

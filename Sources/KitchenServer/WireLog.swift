@@ -1,0 +1,120 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+import Synchronization
+
+/// The raw bytes of each exchange as they crossed the server's sockets: the request exactly as
+/// the client sent it, the response exactly as the server wrote it. `.wire on` shows them, a view
+/// of HTTP that no client library gives.
+public final class WireLog: Sendable {
+    public struct Exchange: Sendable {
+        public var request: [UInt8] = []
+        public var response: [UInt8] = []
+    }
+
+    private let exchanges = Mutex<[Exchange]>([])
+    /// Only the latest exchanges are kept, each cut at `byteLimit` a side.
+    let capacity = 50
+    let byteLimit = 64 * 1024
+
+    public init() {}
+
+    /// Appends bytes to the exchange `index`, or starts one when `index` is nil; returns its index.
+    func append(_ bytes: ByteBuffer, inbound: Bool, to index: Int?) -> Int {
+        exchanges.withLock { exchanges in
+            var position = index ?? -1
+            if position < 0 || position >= exchanges.count {
+                exchanges.append(Exchange())
+                if exchanges.count > capacity { exchanges.removeFirst(exchanges.count - capacity) }
+                position = exchanges.count - 1
+            }
+            let view = bytes.readableBytesView
+            if inbound {
+                let room = byteLimit - exchanges[position].request.count
+                exchanges[position].request.append(contentsOf: view.prefix(max(0, room)))
+            } else {
+                let room = byteLimit - exchanges[position].response.count
+                exchanges[position].response.append(contentsOf: view.prefix(max(0, room)))
+            }
+            return position
+        }
+    }
+
+    /// Indexes shift when old exchanges are dropped; a tap whose exchange scrolled away starts anew.
+    func isCurrent(_ index: Int, requestPrefix: [UInt8]) -> Bool {
+        exchanges.withLock { exchanges in
+            index < exchanges.count && exchanges[index].request.starts(with: requestPrefix)
+        }
+    }
+
+    /// The latest exchange whose request starts with `requestLine` (e.g. `GET /menu`).
+    public func latest(startingWith requestLine: String? = nil) -> Exchange? {
+        exchanges.withLock { exchanges in
+            guard let requestLine else { return exchanges.last }
+            let prefix = Array(requestLine.utf8)
+            return exchanges.last { $0.request.starts(with: prefix) }
+        }
+    }
+
+    public func clear() {
+        exchanges.withLock { $0.removeAll() }
+    }
+}
+
+/// A handler at the very front of each connection's pipeline, before HTTP parsing, that copies
+/// the bytes going in and out into the `WireLog`.
+final class WireTap: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
+
+    let log: WireLog
+    private var current: Int?
+    private var firstBytes: [UInt8] = []
+    private var responding = false
+
+    init(log: WireLog) {
+        self.log = log
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        // Bytes arriving after a response began belong to the next request on this connection.
+        if responding || current.map({ !log.isCurrent($0, requestPrefix: firstBytes) }) ?? true {
+            current = nil
+            responding = false
+            firstBytes = Array(buffer.readableBytesView.prefix(16))
+        }
+        current = log.append(buffer, inbound: true, to: current)
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .byteBuffer(let buffer) = unwrapOutboundIn(data) {
+            responding = true
+            current = log.append(buffer, inbound: false, to: current)
+        }
+        context.write(data, promise: promise)
+    }
+}
+
+/// Hummingbird's HTTP/1 channel with a `WireTap` in front.
+struct TappedHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+    let inner: HTTP1Channel
+    let wire: WireLog
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        do {
+            try channel.pipeline.syncOperations.addHandler(WireTap(log: wire), position: .first)
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return inner.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await inner.handle(value: value, logger: logger)
+    }
+}
