@@ -40,7 +40,8 @@ public enum DatabaseValue: Sendable, Hashable {
         switch self {
         case .null: "NULL"
         case .integer(let value): String(value)
-        case .real(let value): value.isFinite ? SQLiteNumberFormat.format(value) : (value > 0 ? "9e999" : "-9e999")
+        // Swift's shortest round-trip digits, so the literal evaluates back to exactly this value.
+        case .real(let value): value.isFinite ? "\(value)" : (value > 0 ? "9e999" : "-9e999")
         case .text(let value): "'" + value.replacing("'", with: "''") + "'"
         case .blob(let bytes): "X'" + bytes.map { byte in
             let hex = String(byte, radix: 16, uppercase: true)

@@ -102,7 +102,10 @@ public final class Statement {
         case .null: sqlite3_bind_null(handle, position)
         case .integer(let number): sqlite3_bind_int64(handle, position, number)
         case .real(let number): sqlite3_bind_double(handle, position, number)
-        case .text(let text): sqlite3_bind_text(handle, position, text, -1, kitchen_sqlite_transient())
+        // The byte count, not -1, so text holding a NUL character is bound whole.
+        case .text(let text): text.utf8CString.withUnsafeBufferPointer {
+            sqlite3_bind_text(handle, position, $0.baseAddress, Int32($0.count - 1), kitchen_sqlite_transient())
+        }
         case .blob(let bytes): bytes.withUnsafeBytes {
             sqlite3_bind_blob(handle, position, $0.baseAddress, Int32($0.count), kitchen_sqlite_transient())
         }
