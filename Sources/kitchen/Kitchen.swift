@@ -1,7 +1,19 @@
 import ArgumentParser
+import KitchenServer
 
 @main
 struct Kitchen: ParsableCommand {
+    /// SQL functions every connection gets, before any command opens one.
+    static func main() {
+        BcryptFunctions.registerEverywhere()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "kitchen",
         abstract: "Learn how the back end of a website works, by doing it.",
