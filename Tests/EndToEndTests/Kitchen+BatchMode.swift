@@ -18,13 +18,6 @@ struct KitchenBatchModeTests {
         #expect(!result.out.contains("\u{1B}["))
     }
 
-    @Test("plain kitchen opens the same SQL prompt")
-    func defaultSubcommand() throws {
-        let result = try KitchenBinary.run([], input: "SELECT 6 * 7;\n")
-        #expect(result.status == 0)
-        #expect(result.out == "42\n")
-    }
-
     @Test("processing continues after an error, and the exit status is 1")
     func continuesAfterErrorAndExitsOne() throws {
         let result = try KitchenBinary.run(["sql"], input: "SELECT 1;\nSELECT * FROM nope;\nSELECT 2;\n")

@@ -40,16 +40,3 @@ func scalar(_ sql: String, on connection: Connection, arguments: [DatabaseValue]
 func monotonicSeconds() -> Double {
     Double(DispatchTime.now().uptimeNanoseconds) / 1_000_000_000
 }
-
-/// `Connection.inMemory(copying:)` and `restore(from:)` fail today: `sqlite3_deserialize` runs
-/// `ATTACH x AS "main"` internally, the sandbox's authorizer refuses it (the file name is not a
-/// string literal), and the call throws "ATTACH is not allowed here". Runs `body` as a known
-/// issue and returns its result when it works; when the bug is fixed, the unmet known issue
-/// fails the test so this wrapper can be removed.
-func expectingDeserializeBug<T>(_ body: () throws -> T) -> T? {
-    var result: T?
-    withKnownIssue("sqlite3_deserialize's internal ATTACH is refused by the sandbox authorizer (Connection.restore lacks trusted {})") {
-        result = try body()
-    }
-    return result
-}
