@@ -100,10 +100,10 @@ public struct LessonLoader {
         }
         var server: ServerSpec?
         if let node = reader.node("server") {
-            server = try ServerSpec.parse(node, file: file)
+            server = try ServerSpec.parse(node, file: file, lessonsDirectory: Self.parent(of: fixtures))
         } else if let fixture = setup.fixtureName, FileReading.exists(fixtures + "/" + fixture + ".server.yaml") {
             do {
-                server = try ServerSpec.load(file: fixtures + "/" + fixture + ".server.yaml")
+                server = try ServerSpec.load(file: fixtures + "/" + fixture + ".server.yaml", lessonsDirectory: Self.parent(of: fixtures))
             } catch let problem as LessonProblem {
                 throw problem
             } catch {
@@ -185,6 +185,11 @@ public struct LessonLoader {
             setupSQL: try reader.optionalString("setup"),
             line: reader.line
         )
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return String(path[..<slash])
     }
 
     static func checkIdentifier(_ id: String, reader: YAMLReader, key: String) throws {

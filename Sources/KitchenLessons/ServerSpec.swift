@@ -16,16 +16,32 @@ public struct ServerSpec: Sendable, Equatable {
 
     public var resources: [Resource]
     public var inspection: Bool
+    /// Route definitions the lesson provides (docs/routes.md), e.g. a login route.
+    public var routes: String?
+    /// A folder of static files served at `/`, resolved against the lessons folder.
+    public var staticDirectory: String?
 
-    public init(resources: [Resource] = [], inspection: Bool = true) {
+    public init(resources: [Resource] = [], inspection: Bool = true, routes: String? = nil, staticDirectory: String? = nil) {
         self.resources = resources
         self.inspection = inspection
+        self.routes = routes
+        self.staticDirectory = staticDirectory
     }
 
-    static func parse(_ node: Node, file: String) throws -> ServerSpec {
+    static func parse(_ node: Node, file: String, lessonsDirectory: String) throws -> ServerSpec {
         let reader = try YAMLReader(node, file: file, what: "'server'")
-        try reader.checkKeys(allowed: ["resources", "inspection"], what: "'server'")
-        var spec = ServerSpec(inspection: try reader.bool("inspection") ?? true)
+        try reader.checkKeys(allowed: ["resources", "inspection", "routes", "static"], what: "'server'")
+        var spec = ServerSpec(inspection: try reader.bool("inspection") ?? true, routes: try reader.optionalString("routes"))
+        if let folder = try reader.optionalString("static") {
+            guard !folder.contains(".."), !folder.hasPrefix("/") else {
+                throw reader.problem("static names a folder inside the lessons folder, such as site/restaurant", at: reader.line(of: "static"))
+            }
+            let path = lessonsDirectory + "/" + folder
+            guard FileReading.exists(path + "/index.html") else {
+                throw reader.problem("static folder \(folder) has no index.html", at: reader.line(of: "static"))
+            }
+            spec.staticDirectory = path
+        }
         for item in try reader.list("resources") ?? [] {
             let entry = try YAMLReader(item, file: file, what: "a resource")
             try entry.checkKeys(allowed: ["path", "table"], what: "a resource")
@@ -39,9 +55,9 @@ public struct ServerSpec: Sendable, Equatable {
     }
 
     /// Reads a `NAME.server.yaml` file.
-    public static func load(file path: String) throws -> ServerSpec {
+    public static func load(file path: String, lessonsDirectory: String) throws -> ServerSpec {
         let text = try FileReading.read(path)
         guard let node = try Yams.compose(yaml: text) else { return ServerSpec() }
-        return try parse(node, file: path)
+        return try parse(node, file: path, lessonsDirectory: lessonsDirectory)
     }
 }

@@ -7,9 +7,16 @@ public struct InProcessServer: Sendable {
     public let responder: InProcessResponder
     public let database: DatabaseAccess
 
-    public init(database: sending Connection, spec: ServerSpec?) {
+    public let sessions = SessionStore()
+    public let routes: RouteTable
+
+    public init(database: sending Connection, spec: ServerSpec?, extraRoutes: [RouteDefinition] = []) {
         self.database = DatabaseAccess(connection: database)
-        let routes = RouteTable(PracticeRoutes.routes(for: spec))
+        let sessions = self.sessions
+        routes = RouteTable(PracticeRoutes.routes(for: spec, sessions: sessions))
+        for definition in extraRoutes {
+            routes.add(LearnerRoutes.route(for: definition, origin: "learner", sessions: sessions))
+        }
         self.responder = InProcessResponder(routes: routes, database: self.database)
     }
 

@@ -16,6 +16,8 @@ public final class MiniServer: Sendable {
     public let limits: ServerLimits
     /// Raw bytes of recent exchanges, for `.wire`.
     public let wire = WireLog()
+    /// Logged-in sessions of routes with `auth`.
+    public let sessions = SessionStore()
 
     private struct State {
         var task: Task<Void, any Error>?

@@ -51,14 +51,17 @@ public struct Route: Sendable {
     public var method: String
     public var pattern: PathPattern
     public var handler: any RouteHandler
-    /// Who put it there (`practice`, `inspection`, `lesson`, `learner`), for `.routes`.
+    /// Who put it there (`practice`, `inspection`, `lesson`, `learner`, `static`), for `.routes`.
     public var origin: String
+    /// The definition, for routes written in the route language.
+    public var definition: RouteDefinition?
 
-    public init(method: String, pattern: PathPattern, origin: String, handler: any RouteHandler) {
+    public init(method: String, pattern: PathPattern, origin: String, handler: any RouteHandler, definition: RouteDefinition? = nil) {
         self.method = method.uppercased()
         self.pattern = pattern
         self.origin = origin
         self.handler = handler
+        self.definition = definition
     }
 }
 
@@ -105,12 +108,16 @@ public final class RouteTable: Sendable {
     }
 
     /// The route for a method and path. Literal segments win over parameters, so `/menu/new`
-    /// beats `/menu/:id`; HEAD falls back to GET.
+    /// beats `/menu/:id`, and the learner's own routes win over the practice ones; HEAD falls
+    /// back to GET.
     public func lookup(method: String, path: String) -> Lookup {
         let snapshot = all
         let candidates = snapshot.compactMap { route -> (Route, [String: String])? in
             route.pattern.match(path).map { (route, $0) }
-        }.sorted { $0.1.count < $1.1.count }
+        }.sorted { first, second in
+            if first.1.count != second.1.count { return first.1.count < second.1.count }
+            return first.0.origin == "learner" && second.0.origin != "learner"
+        }
         guard !candidates.isEmpty else { return .notFound }
         if let exact = candidates.first(where: { $0.0.method == method }) {
             return .found(exact.0, exact.1)

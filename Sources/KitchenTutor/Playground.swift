@@ -20,7 +20,7 @@ public enum Playground {
             guard renameFile(temporary, path) else { throw FileReading.Failure(path: path, reason: "cannot create it") }
         }
         let specPath = fixtures + fixture + ".server.yaml"
-        let spec = FileReading.exists(specPath) ? try ServerSpec.load(file: specPath) : nil
+        let spec = FileReading.exists(specPath) ? try ServerSpec.load(file: specPath, lessonsDirectory: lessonsDirectory) : nil
         return (path, spec)
     }
 }

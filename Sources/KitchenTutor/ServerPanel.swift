@@ -19,6 +19,20 @@ public final class ServerPanel {
     public private(set) var lastResponse: ReceivedResponse?
     /// Requests typed at the prompt, as text (the answer of HTTP steps).
     public var onRequestSent: ((PromptRequest, ReceivedResponse) -> Void)?
+    /// Told when the learner's routes change (the answer of route steps).
+    public var onRoutesChanged: (([RouteDefinition]) -> Void)?
+    /// The learner's own routes, kept per lesson in this file.
+    var routesFile: String?
+    public private(set) var learnerRoutes: [RouteDefinition] = []
+    var currentSpec: ServerSpec?
+
+    /// The practice routes, then the learner's on top.
+    func rebuildRoutes() {
+        server.routes.replaceAll(PracticeRoutes.routes(for: currentSpec, sessions: server.sessions))
+        for definition in learnerRoutes {
+            server.routes.add(LearnerRoutes.route(for: definition, origin: "learner", sessions: server.sessions))
+        }
+    }
 
     public init(databasePath: String?, port: Int) {
         self.server = MiniServer(database: DatabaseAccess(path: databasePath))
@@ -41,16 +55,72 @@ public final class ServerPanel {
         try? Blocking.run { [server] in await server.stop() }
     }
 
-    /// Serves `spec` from the database at `path` from the next request on.
-    public func serve(path: String?, spec: ServerSpec?) {
+    /// Serves `spec` from the database at `path` from the next request on, with the learner's
+    /// routes saved in `routesFile` on top.
+    public func serve(path: String?, spec: ServerSpec?, routesFile: String? = nil) {
         server.database.switchTo(path: path)
-        server.routes.replaceAll(PracticeRoutes.routes(for: spec))
+        currentSpec = spec
+        server.routes.replaceAll(PracticeRoutes.routes(for: spec, sessions: server.sessions))
+        server.sessions.closeAll()
+        self.routesFile = routesFile
+        learnerRoutes = []
+        if let routesFile, let text = try? FileReading.read(routesFile) {
+            do {
+                learnerRoutes = try RouteParser.parse(text)
+            } catch {
+                session?.errors.writeLine("Your saved routes in \(routesFile) could not be read (\(error)); they are kept there untouched.")
+            }
+        }
+        for definition in learnerRoutes {
+            server.routes.add(LearnerRoutes.route(for: definition, origin: "learner", sessions: server.sessions))
+        }
+    }
+
+    /// Adds or replaces the learner's routes, saves them, and says what changed.
+    func define(_ definitions: [RouteDefinition], session: ShellSession) {
+        for definition in definitions {
+            let replaced = learnerRoutes.contains { $0.key == definition.key }
+            learnerRoutes.removeAll { $0.key == definition.key }
+            learnerRoutes.append(definition)
+            server.routes.add(LearnerRoutes.route(for: definition, origin: "learner", sessions: server.sessions))
+            session.output.writeLine(session.style.green(replaced ? "Route \(definition.key) replaced." : "Route \(definition.key) added.")
+                                     + session.style.dim(" It answers from the next request on."))
+        }
+        saveRoutes(session: session)
+        onRoutesChanged?(learnerRoutes)
+    }
+
+    func saveRoutes(session: ShellSession) {
+        guard let routesFile else { return }
+        do {
+            try AtomicFile.write(Array((learnerRoutes.map(\.source).joined(separator: "\n\n") + "\n").utf8), to: routesFile)
+        } catch {
+            session.errors.writeLine("Your routes could not be saved: \(error)")
+        }
+    }
+
+    func handleRoute(_ lines: [String], session: ShellSession) -> LineClaim {
+        guard let first = lines.first, RouteParser.startsDefinition(first) else { return .notMine }
+        guard RouteParser.isComplete(lines) else { return .needsMore }
+        do {
+            define(try RouteParser.parse(lines.joined(separator: "\n")), session: session)
+        } catch let error as RouteSyntaxError {
+            session.reportFailure("in the route, " + error.description)
+            session.errors.writeLine("  " + error.text)
+            session.errors.writeLine("  " + String(repeating: " ", count: max(0, error.column - 1)) + session.style.red("^"))
+        } catch {
+            session.reportFailure("\(error)")
+        }
+        return .handled
     }
 
     public func attach(to session: ShellSession) {
         self.session = session
         session.lineHandlers.append { [unowned self] session, lines in
             handle(lines, session: session)
+        }
+        session.lineHandlers.append { [unowned self] session, lines in
+            handleRoute(lines, session: session)
         }
         for command in commands() { session.commands.add(command) }
     }
@@ -245,10 +315,34 @@ public final class ServerPanel {
                 }
                 return .done
             },
-            DotCommand("routes", group: "Server", summary: "List the server's routes") { [unowned self] session, _ in
+            DotCommand("routes", group: "Server", summary: "List the server's routes (yours are marked learner)") { [unowned self] session, _ in
                 let routes = server.routes.all.sorted { ($0.pattern.description, $0.method) < ($1.pattern.description, $1.method) }
                 for route in routes {
-                    session.output.writeLine("\(route.method.padding(7)) \(route.pattern)  " + session.style.dim(route.origin))
+                    let origin = route.origin == "learner" ? session.style.green(route.origin) : session.style.dim(route.origin)
+                    session.output.writeLine("\(route.method.padding(7)) \(route.pattern)  " + origin)
+                }
+                return .done
+            },
+            DotCommand("route", arguments: [.text("[remove] METHOD PATH", rest: true)], group: "Server",
+                       summary: "Show one of your routes, or remove it (.route remove METHOD PATH)") { [unowned self] session, arguments in
+                var words = arguments[0].split(separator: " ").map(String.init)
+                let removing = words.first?.lowercased() == "remove"
+                if removing { words.removeFirst() }
+                guard words.count == 2 else { throw CommandError("usage: .route METHOD PATH, or .route remove METHOD PATH") }
+                let key = "\(words[0].uppercased()) \(PathPattern(words[1]))"
+                guard let definition = learnerRoutes.first(where: { $0.key == key }) else {
+                    let mine = learnerRoutes.map(\.key)
+                    throw CommandError("you have no route \(key)" + (mine.isEmpty ? "; define one with route METHOD /path = SQL" : "; yours: \(mine.joined(separator: ", "))"))
+                }
+                if removing {
+                    learnerRoutes.removeAll { $0.key == key }
+                    // Rebuilt rather than removed, so a practice route under the same path comes back.
+                    rebuildRoutes()
+                    session.output.writeLine("Route \(key) removed.")
+                    saveRoutes(session: session)
+                    onRoutesChanged?(learnerRoutes)
+                } else {
+                    session.output.writeLine(session.style.cyan(definition.source))
                 }
                 return .done
             },

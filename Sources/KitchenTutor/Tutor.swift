@@ -88,7 +88,8 @@ public final class Tutor {
             self.lesson = lesson
             try? connection.trusted { try connection.execute("PRAGMA journal_mode = WAL") }
             session.connection = connection
-            panel?.serve(path: path, spec: lesson.server ?? playground?.spec)
+            mkdir(home + "/routes", 0o755)
+            panel?.serve(path: path, spec: lesson.server ?? playground?.spec, routesFile: home + "/routes/" + lesson.id + ".routes")
             if resetDatabase || !existed || target != resumeIndex {
                 try connection.restore(from: grader.databases.start(ofStep: target))
             }

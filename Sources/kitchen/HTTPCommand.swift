@@ -32,7 +32,7 @@ struct HTTPCommand: ParsableCommand {
             let home = try KitchenHome.resolve()
             let playground = try Playground.prepare(home: home.path, lessonsDirectory: lessons.resolved)
             let started = MiniServer(database: DatabaseAccess(path: playground.path))
-            started.routes.replaceAll(PracticeRoutes.routes(for: playground.spec))
+            started.routes.replaceAll(PracticeRoutes.routes(for: playground.spec, sessions: started.sessions))
             target = try Blocking.run { try await started.start(port: 0).port }
             server = started
         }

@@ -56,7 +56,7 @@ struct ServeCommand: ParsableCommand {
             spec = playground.spec
         }
         let server = MiniServer(database: DatabaseAccess(path: path))
-        server.routes.replaceAll(PracticeRoutes.routes(for: spec))
+        server.routes.replaceAll(PracticeRoutes.routes(for: spec, sessions: server.sessions))
         let output = FileDescriptorOutput(descriptor: 1)
         server.log.onRecord { entry in
             let milliseconds = (entry.durationMilliseconds * 100).rounded() / 100

@@ -1,0 +1,122 @@
+import KitchenSQL
+
+/// Runs a `RouteDefinition`: checks the session and the inputs, binds parameters, runs the SQL,
+/// and shapes the response the way docs/routes.md promises.
+struct LearnerRoute: RouteHandler {
+    let definition: RouteDefinition
+    let sessions: SessionStore
+
+    func respond(to request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse {
+        var response = try answer(request, database: database)
+        if definition.isUnsafe { response.headers.append(("X-Kitchen-Unsafe", "true")) }
+        return response
+    }
+
+    func answer(_ request: ServerRequest, database: DatabaseAccess) throws -> ServerResponse {
+        let hasBody = ["POST", "PUT", "PATCH"].contains(request.method)
+        // Inputs: the body's fields (or the query's parameters), then the path's parameters.
+        var inputs: [String: JSONValue] = [:]
+        for (name, value) in request.query { inputs[name] = .string(value) }
+        if hasBody && !request.body.isEmpty {
+            switch BodyReader.jsonObject(request) {
+            case .failure(let response): return response
+            case .success(let fields): for (name, value) in fields { inputs[name] = value }
+            }
+        } else if hasBody && !definition.rules.isEmpty {
+            if case .failure(let response) = BodyReader.jsonObject(request) { return response }
+        }
+        for (name, value) in request.pathParameters { inputs[name] = Int64(value).map(JSONValue.integer) ?? .string(value) }
+
+        var currentUser: Int64?
+        let token = SessionStore.token(in: request)
+        if definition.requiresAuth || definition.isLogout {
+            guard let token, let user = sessions.user(for: token) else {
+                return .error(401, "log in first: send Authorization: Bearer TOKEN (from the login route) or the session cookie")
+            }
+            currentUser = user
+            inputs["current_user_id"] = .integer(user)
+        }
+        if definition.isLogout, let token {
+            sessions.close(token)
+            return ServerResponse(status: 204, headers: [("Set-Cookie", "session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")])
+        }
+        let problems = FieldValidation.problems(definition.rules, inputs: inputs, fromQuery: !hasBody)
+        if !problems.isEmpty {
+            return .error(422, "the data is not valid", extra: [("fields", .object(problems.map { ($0.0, .string($0.1)) }))])
+        }
+        return try database.withConnection { connection in
+            if let ownerSQL = definition.ownerSQL, let currentUser {
+                let owners = try run(ownerSQL, inputs: inputs, on: connection).rows
+                guard let owner = owners.first?.first else { return .error(404, "nothing at \(request.path)") }
+                guard case .integer(let ownerID) = owner, ownerID == currentUser else {
+                    return .error(403, "this belongs to another user")
+                }
+            }
+            if let loginSQL = definition.loginSQL {
+                let rows = try run(loginSQL, inputs: inputs, on: connection).rows
+                guard case .integer(let user)? = rows.first?.first else {
+                    return .error(401, "wrong email or password")
+                }
+                let token = sessions.open(userID: user)
+                return .json(200, .object([("token", .string(token)), ("user_id", .integer(user))]),
+                             headers: [("Set-Cookie", "session=\(token); HttpOnly; SameSite=Strict; Path=/")])
+            }
+            guard let sql = definition.sql else { return ServerResponse(status: 204) }
+            let result: (columns: [String], rows: [[DatabaseValue]], changes: Int, lastRowID: Int64)
+            do {
+                result = try run(sql, inputs: inputs, on: connection)
+            } catch let error as DatabaseError {
+                return Self.errorResponse(error)
+            }
+            return shape(result, request: request)
+        }
+    }
+
+    func shape(_ result: (columns: [String], rows: [[DatabaseValue]], changes: Int, lastRowID: Int64), request: ServerRequest) -> ServerResponse {
+        let objects = result.rows.map { row in JSONValue.object(zip(result.columns, row).map { ($0, JSONValue($1)) }) }
+        let isItemPath = definition.path.segments.last.map { if case .parameter = $0 { true } else { false } } ?? false
+        switch definition.method {
+        case "GET":
+            if isItemPath {
+                guard let first = objects.first else { return .error(404, "nothing at \(request.path)") }
+                return .json(200, first)
+            }
+            return .json(200, .array(objects))
+        case "POST":
+            let location = request.path.hasSuffix("/") ? request.path + "\(result.lastRowID)" : request.path + "/\(result.lastRowID)"
+            return .json(201, objects.first ?? .object([("id", .integer(result.lastRowID))]), headers: [("Location", location)])
+        case "DELETE":
+            return result.changes == 0 && objects.isEmpty ? .error(404, "nothing at \(request.path)") : ServerResponse(status: 204)
+        default:
+            if result.changes == 0 && objects.isEmpty { return .error(404, "nothing at \(request.path)") }
+            return .json(200, objects.first ?? .object([("changed", .integer(Int64(result.changes)))]))
+        }
+    }
+
+    /// Runs one statement with named parameters bound (or, on an unsafe route, spliced).
+    func run(_ sql: String, inputs: [String: JSONValue], on connection: Connection) throws -> (columns: [String], rows: [[DatabaseValue]], changes: Int, lastRowID: Int64) {
+        var text = sql
+        if definition.isUnsafe {
+            // Deliberately unsafe: the raw input becomes part of the SQL text.
+            for (name, value) in inputs {
+                let raw = value.stringValue ?? value.serialized()
+                text = text.replacing("{\(name)}", with: raw)
+            }
+        }
+        let before = connection.totalChanges
+        let statement = try connection.prepare(text)
+        try statement.bind(named: inputs.mapValues(\.databaseValue))
+        let rows = try statement.fetchAll()
+        let changed = connection.totalChanges > before ? connection.changes : 0
+        return (statement.columnNames, rows, changed, connection.lastInsertRowID)
+    }
+
+    /// The database's refusals as status codes; anything else is a 500 that does not leak the SQL.
+    static func errorResponse(_ error: DatabaseError) -> ServerResponse {
+        switch error.constraintKind {
+        case "UNIQUE", "PRIMARY KEY": return .error(409, "conflict: that value is already taken")
+        case "CHECK", "NOT NULL", "FOREIGN KEY", "DATATYPE": return .error(422, "the database refused the data (\(error.constraintKind!.lowercased()) rule)")
+        default: return .error(500, "the route's SQL failed; the server log has the details")
+        }
+    }
+}
