@@ -110,6 +110,8 @@ public enum AnswerKind: Sendable, Equatable {
     case text
     /// HTTP requests in the prompt's syntax, separated by lines of `###`.
     case http
+    /// Route definitions (docs/routes.md): the learner's routes.
+    case routes
 }
 
 /// A learner's answer: SQL statements, the text of a choice, or HTTP requests.

@@ -50,6 +50,9 @@ public final class Tutor {
         panel?.onRequestSent = { [weak self] request, _ in
             self?.learnerSent(request)
         }
+        panel?.onRoutesChanged = { [weak self] _ in
+            self?.learnerChangedRoutes()
+        }
     }
 
     /// Loads progress (reporting a corrupt file) and resumes, or shows the menu.
@@ -188,6 +191,14 @@ public final class Tutor {
         if verdict.passed { markPassed(verdict) } else { save() }
     }
 
+    /// Checks a route step quietly when the learner defines, replaces or removes a route.
+    func learnerChangedRoutes() {
+        guard let lesson, lesson.steps[stepIndex].check.answerKind == .routes else { return }
+        guard !progress.hasPassed(lesson.id, step: lesson.steps[stepIndex].id) else { return }
+        let verdict = grade(currentAnswer(), step: stepIndex)
+        if verdict.passed { markPassed(verdict) }
+    }
+
     /// Grades with the live request log at hand, so a request sent with curl counts.
     func grade(_ answer: Answer, step index: Int) -> Verdict {
         guard let lesson else { return .fail("no lesson is open") }
@@ -202,6 +213,9 @@ public final class Tutor {
     func currentAnswer() -> Answer {
         guard let lesson else { return Answer("") }
         let entries = progress.lesson(lesson.id).answer
+        if lesson.steps[stepIndex].check.answerKind == .routes {
+            return Answer((panel?.learnerRoutes ?? []).map(\.source).joined(separator: "\n"))
+        }
         if lesson.steps[stepIndex].check.answerKind == .http {
             return Answer(entries.joined(separator: "\n###\n"))
         }
