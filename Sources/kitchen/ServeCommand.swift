@@ -15,8 +15,8 @@ struct ServeCommand: ParsableCommand {
         abstract: "Run the mini-server alone on 127.0.0.1 and print one line per request.",
         discussion: """
             Without --lesson or --db it serves the default restaurant dataset. With --lesson it serves that
-            lesson's database (your own, as the lessons left it). With --db it serves every table of FILE
-            at /TABLE and /TABLE/:id. Ctrl-C stops it.
+            lesson's database (your own, as the lessons left it) with its API and the routes you wrote for
+            it. With --db it serves every table of FILE at /TABLE and /TABLE/:id. Ctrl-C stops it.
             """
     )
 
@@ -35,6 +35,7 @@ struct ServeCommand: ParsableCommand {
         let directory = lessons.resolved
         let path: String
         let spec: ServerSpec?
+        var learnerRoutes: [RouteDefinition] = []
         if let databasePath {
             guard FileReading.exists(databasePath) else { throw ValidationError("\(databasePath) does not exist") }
             path = databasePath
@@ -50,6 +51,15 @@ struct ServeCommand: ParsableCommand {
             }
             path = lessonPath
             spec = found.server
+            // The learner's own routes for this lesson, as the prompt saved them.
+            let routesFile = home.path + "/routes/" + found.id + ".routes"
+            if FileReading.exists(routesFile) {
+                do {
+                    learnerRoutes = try RouteParser.parse(try FileReading.read(routesFile))
+                } catch {
+                    throw ValidationError("your routes in \(routesFile) could not be read: \(error)")
+                }
+            }
         } else {
             let playground = try Playground.prepare(home: home.path, lessonsDirectory: directory)
             path = playground.path
@@ -57,6 +67,9 @@ struct ServeCommand: ParsableCommand {
         }
         let server = MiniServer(database: DatabaseAccess(path: path))
         server.routes.replaceAll(PracticeRoutes.routes(for: spec, sessions: server.sessions))
+        for definition in learnerRoutes {
+            server.routes.add(LearnerRoutes.route(for: definition, origin: "learner", sessions: server.sessions))
+        }
         let output = FileDescriptorOutput(descriptor: 1)
         server.log.onRecord { entry in
             let milliseconds = (entry.durationMilliseconds * 100).rounded() / 100
