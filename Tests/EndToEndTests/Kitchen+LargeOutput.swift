@@ -25,4 +25,25 @@ struct KitchenLargeOutputTests {
         let kilobytes = try #require(Int(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)))
         #expect(kilobytes * 1024 < Self.limitBytes, "max RSS \(kilobytes) KB")
     }
+
+    @Test("1M rows in the buffering modes (box pages its rows, json) also stay under 100 MB",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "/usr/bin/time is missing"),
+          arguments: ["box", "json"])
+    func millionRowsOtherModes(_ mode: String) throws {
+        let result = try KitchenBinary.run(["sql"], input: ".mode \(mode)\n\(Self.millionRows)\n",
+                                           wrapper: ["/usr/bin/time", "-v"], timeout: 120)
+        #expect(result.status == 0)
+        let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
+        if mode == "box" {
+            // Each grid (a new one may start when later rows are wider) has one header row.
+            let grids = lines.filter { $0.hasPrefix("┌") }.count
+            #expect(grids >= 1)
+            #expect(lines.filter { $0.hasPrefix("│") }.count - grids == 1_000_000)
+        } else {
+            #expect(lines.count == 1_000_000)
+        }
+        let line = try #require(result.err.split(separator: "\n").first { $0.contains("Maximum resident set size") })
+        let kilobytes = try #require(Int(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)))
+        #expect(kilobytes * 1024 < Self.limitBytes, "max RSS \(kilobytes) KB in \(mode) mode")
+    }
 }
