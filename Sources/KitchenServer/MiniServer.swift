@@ -59,13 +59,20 @@ public final class MiniServer: Sendable {
         logger.logLevel = .critical
         let (portStream, portContinuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let responder = KitchenResponder(routes: routes, database: database, log: log, limits: limits)
-        var http = HTTP1Channel.Configuration(idleTimeout: .seconds(limits.idleTimeoutSeconds))
-        http.httpDecoder = .init(maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes, maxHeaderFieldCount: 200)
+        let limits = self.limits
+        let server: HTTPServerBuilder = HTTPServerBuilder { [wire] responder in
+            // One deadline per connection, shared by the handler before the HTTP parser and the one after it.
+            let deadline = Deadline(seconds: limits.requestTimeoutSeconds)
+            var http = HTTP1Channel.Configuration(
+                additionalChannelHandlers: [DeadlineStop(deadline)],
+                idleTimeout: .seconds(limits.idleTimeoutSeconds)
+            )
+            http.httpDecoder = .init(maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes, maxHeaderFieldCount: 200)
+            return TappedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: http), wire: wire, deadline: deadline)
+        }
         let application = Application(
             responder: responder,
-            server: HTTPServerBuilder { [wire, http] responder in
-                TappedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: http), wire: wire)
-            },
+            server: server,
             configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "Kitchen", backlog: 1024),
             onServerRunning: { channel in
                 portContinuation.yield(.success(channel.localAddress?.port ?? 0))

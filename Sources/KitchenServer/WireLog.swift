@@ -99,14 +99,16 @@ final class WireTap: ChannelDuplexHandler, RemovableChannelHandler, @unchecked S
     }
 }
 
-/// Hummingbird's HTTP/1 channel with a `WireTap` in front.
+/// Hummingbird's HTTP/1 channel with a `WireTap` and the request deadline's clock in front.
 struct TappedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let inner: HTTP1Channel
     let wire: WireLog
+    let deadline: Deadline
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         do {
+            try channel.pipeline.syncOperations.addHandler(DeadlineStart(deadline), position: .first)
             try channel.pipeline.syncOperations.addHandler(WireTap(log: wire), position: .first)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)

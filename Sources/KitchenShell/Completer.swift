@@ -42,8 +42,8 @@ extension ShellSession {
         let schema = try? connection.schema()
         let names = (schema?.tableNames ?? []) + (schema?.allColumnNames ?? [])
         var results = names.filter { $0.lowercased().hasPrefix(lower) }
-        let uppercase = word.first?.isUppercase ?? false
-        results += SQLKeywords.all.filter { $0.lowercased().hasPrefix(lower) }.map { uppercase ? $0 : $0.lowercased() }
+        // Keywords complete in capitals, the convention the lessons use ("sel" becomes "SELECT").
+        results += SQLKeywords.all.filter { $0.lowercased().hasPrefix(lower) }
         var seen = Set<String>()
         return results.filter { seen.insert($0).inserted }
     }

@@ -20,7 +20,8 @@ enum ErrorReport {
             var lineEnd = offset
             while lineEnd < bytes.count && bytes[lineEnd] != .newline { lineEnd += 1 }
             let text = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
-            let before = String(decoding: bytes[lineStart..<offset], as: UTF8.self)
+            // Tabs are shown as spaces, so they are measured as spaces too.
+            let before = String(decoding: bytes[lineStart..<offset], as: UTF8.self).replacing("\t", with: " ")
             let lineInStatement = bytes[0..<lineStart].filter { $0 == .newline }.count
             let label = lineInStatement > 0 || !interactive ? "line \(statementLine + lineInStatement): " : ""
             lines.append("  " + label + text.replacing("\t", with: " "))

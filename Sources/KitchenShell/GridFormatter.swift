@@ -95,7 +95,7 @@ struct GridFormatter: ResultFormatter {
                 return type
             }
             guard type != .null else {
-                pageCells.append(PageCell(start: 0, count: 0, width: 4, rightAligned: false, isNull: true, isPlainASCII: true))
+                pageCells.append(PageCell(start: 0, count: 0, width: style.nullMarkerWidth, rightAligned: false, isNull: true, isPlainASCII: true))
                 continue
             }
             let count = pageBytes.count - start

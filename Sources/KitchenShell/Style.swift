@@ -17,5 +17,7 @@ public struct Style {
     public func green(_ text: String) -> String { apply("32", text) }
     public func yellow(_ text: String) -> String { apply("33", text) }
     public func cyan(_ text: String) -> String { apply("36", text) }
-    public func nullMarker() -> String { apply("2;3", "NULL") }
+    /// NULL must not look like the text 'NULL': dim italics in colour, `(null)` without.
+    public func nullMarker() -> String { enabled ? apply("2;3", "NULL") : "(null)" }
+    public var nullMarkerWidth: Int { enabled ? 4 : 6 }
 }

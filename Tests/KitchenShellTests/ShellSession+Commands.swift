@@ -194,9 +194,7 @@ struct ShellSessionCompletionTests {
         #expect(shell.session.completions(lineBeforeCursor: "SEL", word: "SEL") == ["SELECT"])
         let lower = shell.session.completions(lineBeforeCursor: "sel", word: "sel")
         #expect(lower.map { $0.uppercased() } == ["SELECT"])
-        withKnownIssue("LineEditor documents \"sel\" -> \"SELECT\", but the completer keeps the typed lower case and offers \"select\"") {
-            #expect(lower == ["SELECT"])
-        }
+        #expect(lower == ["SELECT"])
     }
 
     @Test("table and column names of the open database")

@@ -86,9 +86,7 @@ struct ShellSessionErrorTests {
         let shell = try ShellHarness(ShellHarness.terminal(), setup: Self.tables)
         shell.type("SELECT\tid,\tnme FROM menu_items;")
         let marked = try Self.marked(shell.errors.text)
-        withKnownIssue("ErrorReport shows a tab as one space but DisplayWidth counts it as 0 columns, so the caret sits one column left per tab") {
-            #expect(marked == "nme")
-        }
+        #expect(marked == "nme")
     }
 
     @Test("syntax errors point at the token SQLite stopped at")
