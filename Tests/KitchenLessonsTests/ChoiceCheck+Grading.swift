@@ -63,7 +63,7 @@ struct ChoiceCheckGrading {
     func presentation() throws {
         let lesson = try parseLesson(lessonYAML(steps: [stepYAML(check: options, solution: "b")]))
         let check = lesson.steps[0].check
-        #expect(check.answersWithText)
+        #expect(check.answerKind == .text)
         #expect(check.presentation == ["  a) The menu", "  b) The pantry", "  c) The kitchen", "Answer with .answer and a letter, e.g. .answer b"])
     }
 }

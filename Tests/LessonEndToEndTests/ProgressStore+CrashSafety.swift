@@ -82,7 +82,7 @@ struct ProgressStoreCrashSafety {
         let next = try sandbox.learn([".progress"])
         #expect(next.status == 0, "\(next.errors)")
         #expect(!next.errors.contains("Warning"), "\(next.errors)")
-        #expect(next.output.hasPrefix("Welcome back! Resuming Crash."))
+        #expect(next.outputLines.contains("Welcome back! Resuming Crash."))
         #expect(next.output.contains("Crash: \(passedBefore.count)/3 steps"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: sandbox.home)
         #expect(!leftovers.contains { $0.contains("corrupt") }, "a valid file was set aside: \(leftovers)")
