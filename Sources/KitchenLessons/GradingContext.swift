@@ -29,6 +29,15 @@ public final class GradingContext: @unchecked Sendable {
         try Connection.inMemory(copying: startDatabase, policy: policy)
     }
 
+    var makeSchemaOnly: (() throws -> [UInt8])?
+
+    /// A fresh copy of the step's database with its schema but no rows, for plan-only checks.
+    /// Falls back to a full copy when no schema-only copy can be made.
+    public func freshSchemaOnlyCopy() throws -> Connection {
+        guard let makeSchemaOnly else { return try freshCopy() }
+        return try Connection.inMemory(copying: try makeSchemaOnly(), policy: policy)
+    }
+
     /// A fresh copy of the hidden variant of the step's database.
     public func freshVariant() throws -> Connection {
         if variantBytes == nil { variantBytes = try makeVariant() }

@@ -9,6 +9,7 @@ public final class LessonDatabases {
     private var setupBytes: [UInt8]?
     private var starts: [Int: [UInt8]] = [:]
     private var variants: [Int: [UInt8]] = [:]
+    private var schemas: [Int: [UInt8]] = [:]
 
     public init(lesson: Lesson, policy: SandboxPolicy = .standard) {
         self.lesson = lesson
@@ -71,11 +72,43 @@ public final class LessonDatabases {
         return bytes
     }
 
+    /// Step `index`'s start database with its schema but no rows (and the planner's statistics),
+    /// for checks that only read query plans: a plan depends on the schema, not on the rows.
+    public func schemaOnly(ofStep index: Int) throws -> [UInt8] {
+        if let cached = schemas[index] { return cached }
+        let source = try Connection.inMemory(copying: try start(ofStep: index), policy: policy)
+        let empty = try Connection(path: ":memory:", policy: policy)
+        try source.trusted {
+            try empty.trusted {
+                try empty.execute("PRAGMA foreign_keys = OFF")
+                let objects = try source.fetchAll("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type = 'table' DESC, rowid")
+                for object in objects {
+                    if let sql = object[0].textValue { try empty.execute(sql) }
+                }
+                let hasStatistics = try !source.fetchAll("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'").isEmpty
+                if hasStatistics {
+                    try empty.execute("ANALYZE sqlite_schema")
+                    for row in try source.fetchAll("SELECT tbl, idx, stat FROM sqlite_stat1") {
+                        let statement = try empty.prepare("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)")
+                        try statement.bind(row)
+                        try statement.step()
+                    }
+                }
+                try empty.execute("PRAGMA foreign_keys = ON")
+            }
+        }
+        let bytes = try empty.serialize()
+        schemas[index] = bytes
+        return bytes
+    }
+
     public func context(forStep index: Int) throws -> GradingContext {
         let start = try start(ofStep: index)
-        return GradingContext(lesson: lesson, step: lesson.steps[index], startDatabase: start, policy: .standard) { [self] in
+        let context = GradingContext(lesson: lesson, step: lesson.steps[index], startDatabase: start, policy: .standard) { [self] in
             try variant(ofStep: index)
         }
+        context.makeSchemaOnly = { [self] in try schemaOnly(ofStep: index) }
+        return context
     }
 }
 

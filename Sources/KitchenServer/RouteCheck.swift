@@ -132,6 +132,11 @@ struct RouteCheck: Check {
         let session = reference.requiresAuth ? user : nil
         var probes = [Probe(name: "a valid request", method: method, input: example, sessionUser: session)]
         guard case .object(let fields) = example else { return probes }
+        // A second valid request with other values catches a route that hard-codes the example's.
+        if !fields.isEmpty {
+            let varied = JSONValue.object(fields.map { name, value in (name, Self.vary(value, rule: reference.rules.first { $0.name == name })) })
+            probes.append(Probe(name: "another valid request, with other values", method: method, input: varied, sessionUser: session))
+        }
         func with(_ name: String, _ value: JSONValue?) -> JSONValue {
             var copy = fields.filter { $0.0 != name }
             if let value { copy.append((name, value)) }
@@ -174,6 +179,40 @@ struct RouteCheck: Check {
             if let otherUser { probes.append(Probe(name: "someone else's session", method: method, input: example, sessionUser: otherUser)) }
         }
         return probes
+    }
+
+    /// Another value that still satisfies `rule` (when there is one).
+    static func vary(_ value: JSONValue, rule: FieldRule?) -> JSONValue {
+        switch value {
+        case .integer(let number):
+            if let maximum = rule?.maximum, Double(number + 1) > maximum {
+                return .integer(number - 1 >= Int64(rule?.minimum ?? -Double.infinity) ? number - 1 : number)
+            }
+            return .integer(number + 1)
+        case .number(let number):
+            if let maximum = rule?.maximum, number + 0.5 > maximum { return .number(max(number - 0.5, rule?.minimum ?? number - 0.5)) }
+            return .number(number + 0.5)
+        case .bool(let flag):
+            return .bool(!flag)
+        case .string(let text):
+            if let choices = rule?.choices { return .string(choices.first { $0 != text } ?? text) }
+            if rule?.pattern != nil { return value }
+            switch rule?.kind {
+            case .email?: return .string("v." + text)
+            case .date?:
+                let parts = text.split(separator: "-")
+                if parts.count == 3, let day = Int(parts[2]) {
+                    let next = day < 28 ? day + 1 : day - 1
+                    return .string("\(parts[0])-\(parts[1])-" + (next < 10 ? "0" : "") + "\(next)")
+                }
+                return value
+            default:
+                if let maximum = rule?.maximumLength, text.count + 2 > maximum { return .string(String(text.dropLast())) }
+                return .string(text + " 2")
+            }
+        default:
+            return value
+        }
     }
 
     /// The keys of the JSON bodies (of the object, or of an array's first object) must agree.
