@@ -46,6 +46,13 @@ struct LearnCommand: ParsableCommand {
             if let panel {
                 panel.attach(to: session)
                 session.output.writeLine(panel.start())
+            } else {
+                // Without a server, a request or a route would otherwise read as broken SQL.
+                session.lineHandlers.append { session, lines in
+                    guard let first = lines.first, PromptRequestParser.startsRequest(first) || RouteParser.startsDefinition(first) else { return .notMine }
+                    session.reportFailure("the server is off (--no-server), so requests and routes cannot run; start kitchen without --no-server")
+                    return .handled
+                }
             }
             tutor.attach(to: session)
             tutor.start()
