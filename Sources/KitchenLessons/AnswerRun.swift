@@ -28,9 +28,11 @@ public struct AnswerRun: Sendable {
     /// Runs every statement of `answer` on `connection`, stopping at the first error.
     public static func run(_ answer: Answer, on connection: Connection, rowLimit: Int = 100_000) -> AnswerRun {
         var run = AnswerRun(statements: [], lastResult: nil, lastQuery: nil, error: nil)
+        var lastOffset: Int?
         do {
             try connection.forEachStatement(in: answer.text) { statement in
                 run.statements.append(statement.sql)
+                lastOffset = statement.offset
                 if statement.columnCount > 0 {
                     var rows: [[DatabaseValue]] = []
                     var truncated = false
@@ -48,6 +50,10 @@ public struct AnswerRun: Sendable {
                 }
             }
         } catch let error as DatabaseError {
+            // A statement that failed to prepare never reached the loop body: count it too.
+            if error.inputOffset != lastOffset || run.statements.isEmpty {
+                run.statements.append(error.sql ?? "")
+            }
             run.error = error
         } catch {
             run.error = DatabaseError(extendedCode: 1, message: "\(error)")

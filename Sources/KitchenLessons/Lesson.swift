@@ -11,6 +11,8 @@ public struct Lesson: Sendable {
     public var server: ServerSpec?
     /// Where the lesson came from, for error messages.
     public var file: String
+    /// The line of the lesson's `id:`.
+    public var idLine: Int = 1
 
     public func step(_ reference: String) -> Step? {
         if let number = Int(reference), number >= 1, number <= steps.count { return steps[number - 1] }
@@ -30,6 +32,9 @@ public struct LessonSetup: Sendable {
     public var sql: String?
     /// SQL applied on top of the automatic perturbation to make the hidden variant.
     public var variantSQL: String?
+    /// Lines of `sql:` and `variant:` in the lesson file, for error messages.
+    public var sqlLine: Int?
+    public var variantLine: Int?
 
     public init(fixtureSQL: String? = nil, fixtureName: String? = nil, sql: String? = nil, variantSQL: String? = nil) {
         self.fixtureSQL = fixtureSQL

@@ -31,7 +31,7 @@ public final class LessonDatabases {
             }
             if let sql = lesson.setup.sql {
                 do { try database.execute(sql) } catch let error as DatabaseError {
-                    throw LessonProblem(file: lesson.file, line: nil, message: "setup.sql fails: \(error.message)\(error.sql.map { " in: \($0.prefix(120))" } ?? "")")
+                    throw LessonProblem(file: lesson.file, line: lesson.setup.sqlLine, message: "setup.sql fails: \(error.message)\(error.sql.map { " in: \($0.prefix(120))" } ?? "")")
                 }
             }
         }
@@ -146,7 +146,7 @@ enum HiddenVariant {
             }
             if let extraSQL {
                 do { try database.execute(extraSQL) } catch let error as DatabaseError {
-                    throw LessonProblem(file: lesson.file, line: nil, message: "setup.variant fails: \(error.message)")
+                    throw LessonProblem(file: lesson.file, line: lesson.setup.variantLine, message: "setup.variant fails: \(error.message)")
                 }
             }
         }

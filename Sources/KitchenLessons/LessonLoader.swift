@@ -35,7 +35,7 @@ public struct LessonLoader {
             do {
                 let lesson = try load(file: directory + "/" + file, displayName: file, fixtures: directory + "/fixtures")
                 if let earlier = lessons.first(where: { $0.id == lesson.id }) {
-                    problems.append(LessonProblem(file: file, line: 2, message: "duplicate lesson id '\(lesson.id)', already used by \(earlier.file)"))
+                    problems.append(LessonProblem(file: file, line: lesson.idLine, message: "duplicate lesson id '\(lesson.id)', already used by \(earlier.file)"))
                     continue
                 }
                 lessons.append(lesson)
@@ -110,7 +110,7 @@ public struct LessonLoader {
                 throw LessonProblem(file: "fixtures/\(fixture).server.yaml", line: nil, message: "\(error)")
             }
         }
-        return Lesson(
+        var lesson = Lesson(
             id: id,
             title: try reader.nonEmptyString("title", in: "the lesson"),
             summary: try reader.nonEmptyString("summary", in: "the lesson"),
@@ -120,6 +120,8 @@ public struct LessonLoader {
             server: server,
             file: file
         )
+        lesson.idLine = reader.line(of: "id")
+        return lesson
     }
 
     private func parseSetup(_ lesson: YAMLReader, fixtures: String) throws -> LessonSetup {
@@ -127,6 +129,8 @@ public struct LessonLoader {
         let reader = try YAMLReader(node, file: lesson.file, what: "'setup'")
         try reader.checkKeys(allowed: ["fixture", "sql", "variant"], what: "'setup'")
         var setup = LessonSetup(sql: try reader.optionalString("sql"), variantSQL: try reader.optionalString("variant"))
+        setup.sqlLine = reader.has("sql") ? reader.line(of: "sql") : nil
+        setup.variantLine = reader.has("variant") ? reader.line(of: "variant") : nil
         if let fixture = try reader.optionalString("fixture") {
             guard fixture.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
                 throw reader.problem("fixture names a file in lessons/fixtures without its .sql ending, such as 'restaurant'", at: reader.line(of: "fixture"))
@@ -201,8 +205,10 @@ public struct LessonLoader {
 
     static func line(of error: YamlError) -> Int? {
         switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return mark.line
+        // Where the trouble started (an unclosed quote opens) is more useful than where the
+        // parser gave up, which can be past the end of the file.
+        case .scanner(let context, _, let mark, _), .parser(let context, _, let mark, _), .composer(let context, _, let mark, _):
+            return context?.mark.line ?? mark.line
         default:
             return nil
         }

@@ -44,7 +44,13 @@ public struct ProgressStore: Sendable {
     private func setAside(reason: String) -> Loaded {
         var stamp = timespec()
         clock_gettime(CLOCK_REALTIME, &stamp)
-        let aside = path + ".corrupt-\(stamp.tv_sec)"
+        // A name no earlier set-aside file has, so one corrupt file never replaces another.
+        var aside = path + ".corrupt-\(stamp.tv_sec)"
+        var suffix = 1
+        while FileReading.exists(aside) {
+            suffix += 1
+            aside = path + ".corrupt-\(stamp.tv_sec)-\(suffix)"
+        }
         if rename(path, aside) == 0 {
             return Loaded(progress: Progress(), setAside: aside, problem: "\(path) could not be used: \(reason). It was kept as \(aside); starting fresh.")
         }

@@ -48,6 +48,19 @@ public struct ResultDiff: Sendable {
             remaining[k]! -= 1
             missing.append(expected.rows[index])
         }
+        // Rounding to digits puts two close values in different buckets when they straddle a
+        // rounding boundary; pair what is left by comparing numbers within the tolerance.
+        if !missing.isEmpty && !extra.isEmpty && missing.count * extra.count <= 4_000_000 {
+            var unmatched: [[DatabaseValue]] = []
+            for row in missing {
+                if let index = extra.firstIndex(where: { rowsMatch(row, $0) }) {
+                    extra.remove(at: index)
+                } else {
+                    unmatched.append(row)
+                }
+            }
+            missing = unmatched
+        }
         var lines: [String] = []
         if !missing.isEmpty || !extra.isEmpty {
             lines.append("Expected \(Self.rows(expected.rows.count)), got \(Self.rows(actual.rows.count)).")
@@ -82,19 +95,42 @@ public struct ResultDiff: Sendable {
         case .null: return "n"
         case .integer(let number): return "#\(number)"
         case .real(let number):
-            if number == number.rounded(), abs(number) < 9e15 { return "#\(Int64(number))" }
             let digits = max(1, min(15, Int((-log10(tolerance)).rounded())))
-            return "#" + Self.significant(number, digits: digits)
+            let rounded = Self.significantValue(number, digits: digits)
+            // 3, 3.0 and 3.0000000000000004 are all the number 3.
+            if rounded == rounded.rounded(), abs(rounded) < 9e15 { return "#\(Int64(rounded))" }
+            return "#\(rounded)"
         case .text(let text): return "t" + text
         case .blob(let bytes): return "b" + bytes.map { String($0) }.joined(separator: ",")
         }
     }
 
-    static func significant(_ value: Double, digits: Int) -> String {
-        guard value != 0, value.isFinite else { return "\(value)" }
+    static func significantValue(_ value: Double, digits: Int) -> Double {
+        guard value != 0, value.isFinite else { return value }
         let magnitude = Int(floor(log10(abs(value))))
         let scale = pow(10.0, Double(digits - 1 - magnitude))
-        return "\((value * scale).rounded() / scale)"
+        return (value * scale).rounded() / scale
+    }
+
+    /// Two rows are the same when every value is: numbers within the relative tolerance.
+    func rowsMatch(_ first: [DatabaseValue], _ second: [DatabaseValue]) -> Bool {
+        guard first.count == second.count else { return false }
+        for (a, b) in zip(first, second) {
+            if let x = Self.number(a), let y = Self.number(b) {
+                if abs(x - y) > tolerance * max(1, abs(x), abs(y)) { return false }
+            } else if key(a) != key(b) {
+                return false
+            }
+        }
+        return true
+    }
+
+    static func number(_ value: DatabaseValue) -> Double? {
+        switch value {
+        case .integer(let number): Double(number)
+        case .real(let number): number
+        default: nil
+        }
     }
 
     static func rows(_ count: Int) -> String { count == 1 ? "1 row" : "\(count) rows" }

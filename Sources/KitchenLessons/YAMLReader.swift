@@ -110,10 +110,13 @@ struct YAMLReader {
         return value
     }
 
+    /// The closest allowed key, the same every run (sorted, nearest first).
     private func nearest(_ key: String, _ allowed: Set<String>) -> String? {
-        allowed.first { candidate in
-            candidate.hasPrefix(key) || key.hasPrefix(candidate) || Self.distance(candidate, key) <= 2
-        }
+        allowed.sorted()
+            .map { ($0, Self.distance($0, key)) }
+            .filter { candidate, distance in candidate.hasPrefix(key) || key.hasPrefix(candidate) || distance <= 2 }
+            // A key the typo starts (ti → title) beats one merely a few letters away.
+            .min { ($0.0.hasPrefix(key) ? 0 : 1, $0.1) < ($1.0.hasPrefix(key) ? 0 : 1, $1.1) }?.0
     }
 
     static func distance(_ a: String, _ b: String) -> Int {

@@ -58,9 +58,7 @@ struct LessonLoaderErrors {
     func duplicateLesson() throws {
         let problem = try #require(reported(in: "06-duplicate-lesson.yaml"))
         #expect(problem.message == "duplicate lesson id 'good-one', already used by 01-good.yaml")
-        withKnownIssue("LessonLoader.loadDirectory hard-codes line 2 for a duplicate lesson id instead of the line of 'id:'") {
-            #expect(problem.line == 4)
-        }
+        #expect(problem.line == 4)
     }
 
     @Test("invalid YAML is reported with the line of the problem")
@@ -69,9 +67,7 @@ struct LessonLoaderErrors {
         #expect(problem.message.hasPrefix("not valid YAML: "))
         #expect(problem.message == "not valid YAML: while scanning a quoted scalar: found unexpected end of stream")
         // The file has 9 lines; the quote that never closes opens on line 7.
-        withKnownIssue("the loader reports the problem mark (line 10, past the end of the 9-line file) instead of the context mark where the quoted scalar starts") {
-            #expect(problem.line == 7)
-        }
+        #expect(problem.line == 7)
     }
 
     @Test("a fixture that does not exist names the fixture line")
@@ -99,9 +95,7 @@ struct LessonLoaderErrors {
         let problem = try #require(error)
         #expect(problem.file == "11-setup-fails.yaml")
         #expect(problem.message.hasPrefix("setup.sql fails: no such table: special"))
-        withKnownIssue("setup SQL failures carry no line (LessonProblem.line is nil), though the spec asks for file:line") {
-            #expect(problem.line == 7)
-        }
+        #expect(problem.line == 7)
     }
 
     @Test("a reference solution that does not pass its own check is caught by the self-test")

@@ -116,10 +116,9 @@ struct ProgressStorePersistence {
         let firstAside = try #require(store.load().setAside)
         try second.write(to: URL(fileURLWithPath: home + "/progress.json"))
         let secondAside = try #require(store.load().setAside)
-        withKnownIssue("the set-aside name is progress.json.corrupt-<seconds>, so a second corrupt file within the same second is renamed over the first", isIntermittent: true) {
-            #expect(firstAside != secondAside)
-            #expect((try? Data(contentsOf: URL(fileURLWithPath: firstAside))) == first)
-        }
+        #expect(firstAside != secondAside)
+        #expect((try? Data(contentsOf: URL(fileURLWithPath: firstAside))) == first)
+        
         #expect(try Data(contentsOf: URL(fileURLWithPath: secondAside)) == second)
     }
 

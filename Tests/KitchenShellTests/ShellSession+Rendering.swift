@@ -7,18 +7,18 @@ import KitchenSQL
 struct ShellSessionRenderingTests {
     static let query = "SELECT id, name, price FROM menu ORDER BY id;"
 
-    @Test("box: a drawn grid, numbers right-aligned, NULL marked, a row-count footer at a terminal")
+    @Test("box: a drawn grid, numbers right-aligned, NULL marked (null) without colour, a row-count footer at a terminal")
     func box() throws {
         let shell = try ShellHarness(ShellHarness.terminal(), setup: menuSetup)
         shell.type(Self.query)
         #expect(shell.output.text == """
-            ┌────┬──────┬───────┐
-            │ id │ name │ price │
-            ├────┼──────┼───────┤
-            │  1 │ soup │   4.5 │
-            │  2 │ NULL │ 12.25 │
-            │ 10 │ tea  │ NULL  │
-            └────┴──────┴───────┘
+            ┌────┬────────┬────────┐
+            │ id │ name   │ price  │
+            ├────┼────────┼────────┤
+            │  1 │ soup   │    4.5 │
+            │  2 │ (null) │  12.25 │
+            │ 10 │ tea    │ (null) │
+            └────┴────────┴────────┘
             3 rows
 
             """)
@@ -50,13 +50,13 @@ struct ShellSessionRenderingTests {
         shell.type(".mode table")
         shell.type(Self.query)
         #expect(shell.output.text == """
-            +----+------+-------+
-            | id | name | price |
-            +----+------+-------+
-            |  1 | soup |   4.5 |
-            |  2 | NULL | 12.25 |
-            | 10 | tea  | NULL  |
-            +----+------+-------+
+            +----+--------+--------+
+            | id | name   | price  |
+            +----+--------+--------+
+            |  1 | soup   |    4.5 |
+            |  2 | (null) |  12.25 |
+            | 10 | tea    | (null) |
+            +----+--------+--------+
             3 rows
 
             """)

@@ -92,11 +92,10 @@ struct LessonsCommandListing {
         for kind in ["choice", "sql-error", "sql-plan", "sql-result", "sql-state"] { #expect(unknownKind.contains(kind)) }
         #expect(run.outputLines.contains { $0.hasPrefix("02-unknown-key.yaml:14: unknown key 'hint' in a step (did you mean hints?)") })
         #expect(run.outputLines.contains { $0.hasPrefix("11-setup-fails.yaml") && $0.contains("setup.sql fails: no such table: special") })
-        withKnownIssue("setup SQL failures have no line, a duplicate lesson id is put on line 2, and invalid YAML on the line past the end of the file") {
-            #expect(lines.contains("11-setup-fails.yaml:7: setup.sql fails: no such table: special in: INSERT INTO special (day) VALUES ('Mon');"))
-            #expect(lines.contains("06-duplicate-lesson.yaml:4: duplicate lesson id 'good-one', already used by 01-good.yaml"))
-            #expect(lines.contains { $0.hasPrefix("07-invalid-yaml.yaml:7: not valid YAML") })
-        }
+        #expect(lines.contains("11-setup-fails.yaml:7: setup.sql fails: no such table: special in: INSERT INTO special (day) VALUES ('Mon');"))
+        #expect(lines.contains("06-duplicate-lesson.yaml:4: duplicate lesson id 'good-one', already used by 01-good.yaml"))
+        #expect(lines.contains { $0.hasPrefix("07-invalid-yaml.yaml:7: not valid YAML") })
+        
         #expect(!run.output.contains("good-one.yaml"))
         #expect(!run.output.contains("13-good-two"))
         #expect(run.outputLines.last { !$0.isEmpty } == "13 lesson file(s) checked, 11 problem(s)")
@@ -130,8 +129,6 @@ struct LessonsCommandListing {
             }
         }
         #expect(!suggestions.isEmpty)
-        withKnownIssue("YAMLReader.nearest takes the first match from a Set, whose order changes between processes", isIntermittent: true) {
-            #expect(suggestions == ["did you mean title?"])
-        }
+        #expect(suggestions == ["did you mean title?"])
     }
 }
