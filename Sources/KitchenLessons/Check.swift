@@ -45,6 +45,9 @@ public struct CheckKind: Sendable {
 /// The check kinds a loader knows. Later layers (HTTP, routes) register theirs.
 public struct CheckRegistry: Sendable {
     public private(set) var kinds: [String: CheckKind] = [:]
+    /// Checks the route definitions of a lesson's `server: routes:` (the route language lives in
+    /// the server module): nil when they are fine, else the line within the text and the problem.
+    public var routeValidator: (@Sendable (String) -> (line: Int, message: String)?)?
 
     public init(_ kinds: [CheckKind] = []) {
         for kind in kinds { register(kind) }

@@ -110,6 +110,10 @@ public struct LessonLoader {
                 throw LessonProblem(file: "fixtures/\(fixture).server.yaml", line: nil, message: "\(error)")
             }
         }
+        if let routes = server?.routes, let validator = registry.routeValidator, let problem = validator(routes) {
+            // A block scalar starts on the line after `routes: |`.
+            throw LessonProblem(file: file, line: (server?.routesLine ?? 0) + problem.line, message: "in server.routes: \(problem.message)")
+        }
         var lesson = Lesson(
             id: id,
             title: try reader.nonEmptyString("title", in: "the lesson"),

@@ -20,6 +20,8 @@ public struct ServerSpec: Sendable, Equatable {
     public var routes: String?
     /// A folder of static files served at `/`, resolved against the lessons folder.
     public var staticDirectory: String?
+    /// The line of `routes:` in its file, for errors in the route definitions.
+    public var routesLine: Int?
 
     public init(resources: [Resource] = [], inspection: Bool = true, routes: String? = nil, staticDirectory: String? = nil) {
         self.resources = resources
@@ -32,6 +34,7 @@ public struct ServerSpec: Sendable, Equatable {
         let reader = try YAMLReader(node, file: file, what: "'server'")
         try reader.checkKeys(allowed: ["resources", "inspection", "routes", "static"], what: "'server'")
         var spec = ServerSpec(inspection: try reader.bool("inspection") ?? true, routes: try reader.optionalString("routes"))
+        spec.routesLine = reader.has("routes") ? reader.line(of: "routes") : nil
         if let folder = try reader.optionalString("static") {
             guard !folder.contains(".."), !folder.hasPrefix("/") else {
                 throw reader.problem("static names a folder inside the lessons folder, such as site/restaurant", at: reader.line(of: "static"))

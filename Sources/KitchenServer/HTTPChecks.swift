@@ -9,6 +9,16 @@ public enum HTTPChecks {
     public static let registry: CheckRegistry = {
         var registry = CheckRegistry.standard
         for kind in kinds { registry.register(kind) }
+        registry.routeValidator = { text in
+            do {
+                _ = try RouteParser.parse(text)
+                return nil
+            } catch let error as RouteSyntaxError {
+                return (error.line, "column \(error.column): \(error.message)")
+            } catch {
+                return (1, "\(error)")
+            }
+        }
         return registry
     }()
 

@@ -53,6 +53,15 @@ struct RouteCheck: Check {
         var rawBody: String?
         /// nil: no session; otherwise the user whose session is sent.
         var sessionUser: Int64?
+        /// Another concrete path than the check's target.
+        var target: String?
+    }
+
+    /// The target with its last segment replaced by an id no table has.
+    static func missingTarget(_ target: String) -> String {
+        var parts = target.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        parts[parts.count - 1] = "987654321"
+        return parts.joined(separator: "/")
     }
 
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
@@ -81,8 +90,12 @@ struct RouteCheck: Check {
             var problems: [String] = []
             if learner.entry.status != expected.entry.status {
                 problems.append("expected status \(expected.entry.status), got \(learner.entry.status)")
-            } else if let shapeProblem = Self.shapeDifference(expected.entry.responseBody, learner.entry.responseBody), expected.entry.status < 300 {
+            } else if expected.entry.status < 300, let shapeProblem = Self.shapeDifference(expected.entry.responseBody, learner.entry.responseBody) {
                 problems.append(shapeProblem)
+            } else if probe.method == "GET", expected.entry.status < 300,
+                      (try? JSONValue.parse(expected.entry.responseBody)) != (try? JSONValue.parse(learner.entry.responseBody)) {
+                // Reading the same database, a GET must give the same data, not just the same fields.
+                problems.append("the response body holds other data than expected")
             }
             if problems.isEmpty {
                 let differences = try learner.server.withConnection { learnerDatabase in
@@ -107,7 +120,7 @@ struct RouteCheck: Check {
 
     func send(_ probe: Probe, routes: [RouteDefinition], context: GradingContext) throws -> (request: PromptRequest, entry: LoggedRequest, server: InProcessServer) {
         let server = InProcessServer(database: try context.freshCopy(), spec: context.lesson.server, extraRoutes: routes)
-        var request = PromptRequest(method: probe.method, target: target, headers: [], body: nil)
+        var request = PromptRequest(method: probe.method, target: probe.target ?? target, headers: [], body: nil)
         let hasBody = ["POST", "PUT", "PATCH"].contains(probe.method)
         if let raw = probe.rawBody {
             request.body = raw
@@ -147,13 +160,15 @@ struct RouteCheck: Check {
             switch rule.kind {
             case .integer, .number:
                 probes.append(Probe(name: "\(rule.name) is not a number", method: method, input: with(rule.name, .string("abc")), sessionUser: session))
+                // Integers go out as JSON integers, so an integer rule checks the range, not the type.
+                let value: (Double) -> JSONValue = { rule.kind == .integer ? .integer(Int64($0)) : .number($0) }
                 if let minimum = rule.minimum {
-                    probes.append(Probe(name: "\(rule.name) below \(FieldValidation.show(minimum))", method: method, input: with(rule.name, .number(minimum - 1)), sessionUser: session))
+                    probes.append(Probe(name: "\(rule.name) below \(FieldValidation.show(minimum))", method: method, input: with(rule.name, value(minimum - 1)), sessionUser: session))
                 }
                 if let maximum = rule.maximum {
-                    probes.append(Probe(name: "\(rule.name) above \(FieldValidation.show(maximum))", method: method, input: with(rule.name, .number(maximum + 1)), sessionUser: session))
+                    probes.append(Probe(name: "\(rule.name) above \(FieldValidation.show(maximum))", method: method, input: with(rule.name, value(maximum + 1)), sessionUser: session))
                 }
-                probes.append(Probe(name: "\(rule.name) huge", method: method, input: with(rule.name, .number(1e18)), sessionUser: session))
+                probes.append(Probe(name: "\(rule.name) huge", method: method, input: with(rule.name, value(1e18)), sessionUser: session))
                 if rule.kind == .integer {
                     probes.append(Probe(name: "\(rule.name) with a fraction", method: method, input: with(rule.name, .number(2.5)), sessionUser: session))
                 }
@@ -171,6 +186,10 @@ struct RouteCheck: Check {
         }
         if ["POST", "PUT", "PATCH"].contains(method) {
             probes.append(Probe(name: "malformed JSON", method: method, input: nil, rawBody: "{\"oops\": ", sessionUser: session))
+        }
+        // An item route must answer a row that does not exist.
+        if case .parameter? = PathPattern(path).segments.last {
+            probes.append(Probe(name: "an id that does not exist", method: method, input: example, sessionUser: session, target: Self.missingTarget(target)))
         }
         let otherMethod = method == "DELETE" ? "PATCH" : "DELETE"
         probes.append(Probe(name: "a wrong method (\(otherMethod))", method: otherMethod, input: nil, sessionUser: session))
