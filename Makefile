@@ -19,11 +19,14 @@ test:
 	$(SWIFT) test --skip-build
 	python3 Tests/pty/line_editor_test.py .build/debug/kitchen
 	KITCHEN_HOME=$$(mktemp -d) .build/debug/kitchen lessons test --lessons lessons
+	python3 Tests/browser/restaurant_site_test.py .build/debug/kitchen
 
 bench:
 	@scripts/install-deps bench
 	$(SWIFT) build -c release --product kitchen
 	bench/run
+	bench/lessons
+	bench/http
 
 clean:
 	rm -rf .build
