@@ -29,6 +29,7 @@ public final class ShellSession {
     private var claimed: (handler: Int, lines: [String])?
 
     private var pending = ""
+    private var hintedAboutSemicolon = false
     private var pendingStartLine = 1
     private var lineNumber = 0
     private var readDepth = 0
@@ -81,8 +82,14 @@ public final class ShellSession {
             }
             pendingStartLine = lineNumber
         }
+        if !pending.isEmpty && line.trimmingSpaces().isEmpty && settings.interactive && !hintedAboutSemicolon {
+            // An empty line in the middle of a statement usually means a forgotten semicolon.
+            hintedAboutSemicolon = true
+            output.writeLine(style.dim("(The statement goes on until a ; — type ; and Enter to run it, or Ctrl-C to drop it.)"))
+        }
         pending += pending.isEmpty ? line : "\n" + line
         guard Connection.isComplete(pending) else { return .needsMore }
+        hintedAboutSemicolon = false
         let sql = pending
         pending = ""
         run(sql: sql, startLine: pendingStartLine)
