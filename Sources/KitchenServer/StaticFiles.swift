@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import KitchenLessons
 
 /// Serves a lesson's front end (HTML, CSS, JS) from a folder: `/` is index.html.
 struct StaticFiles: RouteHandler {
@@ -17,15 +15,8 @@ struct StaticFiles: RouteHandler {
         guard !name.hasPrefix("."), !name.contains("/"), !name.contains("\\") else {
             return .error(404, "no file \(request.path)")
         }
-        let path = directory + "/" + name
-        guard let file = fopen(path, "rb") else { return .error(404, "no file \(request.path)") }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+        guard let bytes = try? FileReading.readBytes(directory + "/" + name) else {
+            return .error(404, "no file \(request.path)")
         }
         let ending = name.split(separator: ".").last.map(String.init) ?? ""
         return ServerResponse(status: 200, headers: [("Content-Type", Self.types[ending] ?? "application/octet-stream"), ("Cache-Control", "no-store")], body: bytes)
