@@ -240,6 +240,30 @@ struct MiniServerSlowClientTests {
         }
     }
 
+    @Test("the request deadline is per connection: other clients' requests do not reset a slow client's clock", .timeLimit(.minutes(1)))
+    func deadlinePerConnection() async throws {
+        try await withLiveServer(limits: Self.shortLimits) { live async throws in
+            let port = live.port
+            async let closedAfter = onOwnThread {
+                try Self.dribble(port: port, prefix: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n",
+                                 drip: String(repeating: "z", count: 100), maximumBytes: 8)
+            }
+            // A busy neighbour: a complete request every 250 ms while the slow client drips.
+            var answered = 0
+            let until = ContinuousClock.now + .seconds(9)
+            while ContinuousClock.now < until {
+                let (response, _) = try await onOwnThread { try rawExchange(port: port, MiniServerAbuseTests.wellFormed) }
+                if response?.status == 200 { answered += 1 }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            let seconds = try await closedAfter
+            #expect(answered >= 10)
+            withKnownIssue("MiniServer.listen creates one Deadline inside the HTTPServerBuilder closure, which runs once per server, so every connection shares it: each request's end cancels the slow client's timer") {
+                #expect(seconds != nil, "the slow client was still connected after 8 body bytes over 8 s with a 2 s request timeout")
+            }
+        }
+    }
+
     @Test("a connection kept alive after an answer is closed when idle")
     func keepAliveIdle() async throws {
         try await withLiveServer(limits: Self.shortLimits) { live async throws in
