@@ -42,6 +42,11 @@ void kitchen_sigint_install(void) {
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0; /* no SA_RESTART: a blocking read() must fail with EINTR */
     sigaction(SIGINT, &sa, NULL);
+    /* A parent may have started us with SIGINT blocked (Foundation's Process does); unblock it. */
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
 }
 
 int kitchen_sigint_take(void) {

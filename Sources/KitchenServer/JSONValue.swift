@@ -290,6 +290,7 @@ private struct JSONParser {
                     result.append(escape)
                 }
             case 0x00..<0x20:
+                index -= 1 // point at the character itself
                 throw error("a line break or control character inside a string must be escaped (\\n)")
             default:
                 result.append(byte)

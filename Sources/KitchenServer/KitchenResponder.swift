@@ -31,6 +31,8 @@ struct KitchenResponder: HTTPResponder {
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
             var serverRequest = ServerRequest(method: method, path: path, rawQuery: rawQuery, headers: headers, body: body)
             response = await answer(&serverRequest)
+        } catch is NIOTooManyBytesError {
+            response = .error(413, "the body is larger than \(limits.maximumBodyBytes / 1024) KB")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             response = .error(413, "the body is larger than \(limits.maximumBodyBytes / 1024) KB")
         } catch {

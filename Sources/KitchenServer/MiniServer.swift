@@ -61,14 +61,10 @@ public final class MiniServer: Sendable {
         let responder = KitchenResponder(routes: routes, database: database, log: log, limits: limits)
         let limits = self.limits
         let server: HTTPServerBuilder = HTTPServerBuilder { [wire] responder in
-            // One deadline per connection, shared by the handler before the HTTP parser and the one after it.
-            let deadline = Deadline(seconds: limits.requestTimeoutSeconds)
-            var http = HTTP1Channel.Configuration(
-                additionalChannelHandlers: [DeadlineStop(deadline)],
-                idleTimeout: .seconds(limits.idleTimeoutSeconds)
-            )
+            var http = HTTP1Channel.Configuration(idleTimeout: .seconds(limits.idleTimeoutSeconds))
             http.httpDecoder = .init(maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes, maxHeaderFieldCount: 200)
-            return TappedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: http), wire: wire, deadline: deadline)
+            return TappedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: http), responder: responder,
+                                      configuration: http, wire: wire, requestTimeoutSeconds: limits.requestTimeoutSeconds)
         }
         let application = Application(
             responder: responder,

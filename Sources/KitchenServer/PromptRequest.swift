@@ -57,6 +57,8 @@ public enum PromptRequestParser {
         let words = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
         guard words.count >= 2, methods.contains(String(words[0]).uppercased()) else { return false }
         let target = words[1]
+        // `DELETE /* a comment */ FROM t` is SQL, not a request.
+        if target.hasPrefix("/*") { return false }
         return target.hasPrefix("/") || target.hasPrefix("http://") || target.hasPrefix("https://") || target.hasPrefix("localhost") || target.hasPrefix("127.0.0.1")
     }
 
@@ -138,7 +140,8 @@ public enum PromptRequestParser {
         if raw.hasPrefix("/") { return .success(raw) }
         var rest = raw
         for scheme in ["http://", "https://"] where rest.hasPrefix(scheme) { rest.removeFirst(scheme.count) }
-        let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
+        // An IPv6 host is in brackets and holds colons itself: [::1]:8080.
+        let host = rest.hasPrefix("[") ? rest.prefix { $0 != "]" } + "]" : rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
         guard ["127.0.0.1", "localhost", "[::1]"].contains(String(host)) else {
             return .failure(Message(text: "Kitchen only sends requests to its own server on 127.0.0.1; use a path such as /menu"))
         }

@@ -34,6 +34,8 @@ public struct TableResource: Sendable {
         var type: String
         var notNull: Bool
         var hasDefault: Bool
+        /// The column's DEFAULT as SQL, from the table's own definition.
+        var defaultSQL: String?
         var isKey: Bool
 
         /// What JSON type a value must have, from SQLite's type affinity rules.
@@ -64,7 +66,7 @@ public struct TableResource: Sendable {
         let keys = rows.filter { ($0[4].textValue ?? "0") != "0" }
         return rows.map { row in
             Column(name: row[0].textValue ?? "", type: row[1].textValue ?? "", notNull: row[2].textValue == "1",
-                   hasDefault: !row[3].isNull, isKey: keys.count == 1 && (row[4].textValue ?? "0") != "0")
+                   hasDefault: !row[3].isNull, defaultSQL: row[3].textValue, isKey: keys.count == 1 && (row[4].textValue ?? "0") != "0")
         }
     }
 
@@ -219,15 +221,16 @@ public struct TableResource: Sendable {
         do {
             if let id {
                 if values.isEmpty { return .error(422, "nothing to change: send at least one field") }
+                var assignments = values.map { "\(SQLIdentifier.quote($0.0)) = ?" }
                 if !partial {
-                    // PUT replaces the whole row: fields left out go back to their defaults (or NULL).
+                    // PUT replaces the whole row: fields left out go back to their defaults (or NULL),
+                    // in the same UPDATE, so a refused PUT changes nothing.
                     let others = columns.filter { column in !column.isKey && !values.contains { $0.0 == column.name } }
-                    for column in others where !column.notNull {
-                        try run("UPDATE \(quotedTable) SET \(SQLIdentifier.quote(column.name)) = NULL WHERE \(SQLIdentifier.quote(key)) = ?", [idValue(id)], on: connection)
+                    for column in others where column.hasDefault || !column.notNull {
+                        assignments.append("\(SQLIdentifier.quote(column.name)) = \(column.defaultSQL.map { "(\($0))" } ?? "NULL")")
                     }
                 }
-                let assignments = values.map { "\(SQLIdentifier.quote($0.0)) = ?" }.joined(separator: ", ")
-                try run("UPDATE \(quotedTable) SET \(assignments) WHERE \(SQLIdentifier.quote(key)) = ?", values.map { $0.1.databaseValue } + [idValue(id)], on: connection)
+                try run("UPDATE \(quotedTable) SET \(assignments.joined(separator: ", ")) WHERE \(SQLIdentifier.quote(key)) = ?", values.map { $0.1.databaseValue } + [idValue(id)], on: connection)
                 return .json(200, try fetch(id: id, key: key, columns: columns, on: connection) ?? .null)
             }
             let names = values.map { SQLIdentifier.quote($0.0) }.joined(separator: ", ")

@@ -99,21 +99,30 @@ final class WireTap: ChannelDuplexHandler, RemovableChannelHandler, @unchecked S
     }
 }
 
-/// Hummingbird's HTTP/1 channel with a `WireTap` and the request deadline's clock in front.
+/// Hummingbird's HTTP/1 channel with a `WireTap` and a request deadline in front.
+///
+/// `setup` runs once per connection, so each connection gets its own `Deadline`, whose two
+/// handlers sit before and after the HTTP parser (the latter through a per-connection
+/// `HTTP1Channel` configuration). Only `handle` uses the shared `inner` channel.
 struct TappedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let inner: HTTP1Channel
+    let responder: HTTPChannelHandler.Responder
+    let configuration: HTTP1Channel.Configuration
     let wire: WireLog
-    let deadline: Deadline
+    let requestTimeoutSeconds: Int64
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let deadline = Deadline(seconds: requestTimeoutSeconds)
+        var configuration = configuration
+        configuration.additionalChannelHandlers = { [DeadlineStop(deadline)] }
         do {
             try channel.pipeline.syncOperations.addHandler(DeadlineStart(deadline), position: .first)
             try channel.pipeline.syncOperations.addHandler(WireTap(log: wire), position: .first)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return inner.setup(channel: channel, logger: logger)
+        return HTTP1Channel(responder: responder, configuration: configuration).setup(channel: channel, logger: logger)
     }
 
     func handle(value: Value, logger: Logger) async {

@@ -122,9 +122,7 @@ struct JSONValueParsingTests {
     func lineBreakInString() throws {
         let error = try #require(parseError("{\"a\": \"two\nlines\"}"))
         #expect(error.message.contains("must be escaped"))
-        withKnownIssue("the position is taken after the offending byte is consumed, so it points past the line break (line 2, column 1)") {
-            #expect(error.line == 1 && error.column == 11, "observed \(error)")
-        }
+        #expect(error.line == 1 && error.column == 11, "observed \(error)")
     }
 
     @Test("nesting deeper than 200 levels is refused, not a stack overflow")

@@ -65,10 +65,9 @@ struct MiniServerAbuseTests {
             let (answer, end) = try await streamBody(port: port, method: "POST", target: "/menu", size: 10 << 20)
             let response = try #require(answer, "no response to a 10 MB body (\(end))")
             #expect((400..<500).contains(response.status))
-            withKnownIssue("KitchenResponder catches HTTPError(.contentTooLarge) but collect(upTo:) throws NIOTooManyBytesError, so the answer is 400") {
-                #expect(response.status == 413, "observed \(response.status)")
-                #expect(live.log.latest?.status == 413)
-            }
+            #expect(response.status == 413, "observed \(response.status)")
+            #expect(live.log.latest?.status == 413)
+            
             #expect(try await onOwnThread { try Self.stillServes(port) })
         }
     }
@@ -258,9 +257,7 @@ struct MiniServerSlowClientTests {
             }
             let seconds = try await closedAfter
             #expect(answered >= 10)
-            withKnownIssue("MiniServer.listen creates one Deadline inside the HTTPServerBuilder closure, which runs once per server, so every connection shares it: each request's end cancels the slow client's timer") {
-                #expect(seconds != nil, "the slow client was still connected after 8 body bytes over 8 s with a 2 s request timeout")
-            }
+            #expect(seconds != nil, "the slow client was still connected after 8 body bytes over 8 s with a 2 s request timeout")
         }
     }
 

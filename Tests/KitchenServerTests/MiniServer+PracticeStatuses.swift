@@ -135,9 +135,8 @@ struct MiniServerPracticeStatusTests {
             // makes HTTP clients report a reset instead of the answer.
             let (over, end) = try await streamBody(port: live.port, method: "POST", target: "/echo", size: limit + 1)
             let response = try #require(over, "no answer to a body of 1 MB + 1 byte (\(end))")
-            withKnownIssue("KitchenResponder catches HTTPError(.contentTooLarge) but collect(upTo:) throws NIOTooManyBytesError, so the answer is 400") {
-                #expect(response.status == 413, "observed \(response.status) \(String(decoding: response.body, as: UTF8.self))")
-            }
+            #expect(response.status == 413, "observed \(response.status) \(String(decoding: response.body, as: UTF8.self))")
+            
             #expect((400..<500).contains(response.status))
             let atLimit = try await live.send("POST", "/echo", headers: [("Content-Type", "text/plain")],
                                               body: [UInt8](repeating: UInt8(ascii: "a"), count: limit))

@@ -43,9 +43,7 @@ struct MiniServerRequestLogTests {
         try await withLiveServer { live async throws in
             _ = try await streamBody(port: live.port, method: "POST", target: "/menu", size: (1 << 20) + 10)
             #expect(live.log.latest?.path == "/menu")
-            withKnownIssue("KitchenResponder catches HTTPError(.contentTooLarge) but collect(upTo:) throws NIOTooManyBytesError, so the log says 400") {
-                #expect(live.log.latest?.status == 413)
-            }
+            #expect(live.log.latest?.status == 413)
         }
     }
 

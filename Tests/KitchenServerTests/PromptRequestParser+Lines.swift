@@ -160,9 +160,7 @@ struct PromptRequestParserTests {
     @Test("an IPv6 loopback URL is accepted")
     func ipv6Loopback() {
         let outcome = PromptRequestParser.parse(["GET http://[::1]:8080/menu"])
-        withKnownIssue("normalizeTarget stops the host at the first ':' so '[::1]' becomes '[' and is refused") {
-            #expect(outcome.request?.target == "/menu", "observed \(outcome)")
-        }
+        #expect(outcome.request?.target == "/menu", "observed \(outcome)")
     }
 
     @Test("other hosts are refused: Kitchen only talks to its own server", arguments: [
@@ -197,9 +195,7 @@ struct PromptRequestParserTests {
     @Test("SQL with a comment after DELETE is not taken for HTTP")
     func sqlWithComment() {
         let line = "DELETE /* stale orders */ FROM orders WHERE id = 3"
-        withKnownIssue("startsRequest takes any second word starting with '/' as a path, so a SQL comment makes the line an HTTP DELETE") {
-            #expect(PromptRequestParser.parse([line]) == .notARequest, "observed \(PromptRequestParser.parse([line]))")
-        }
+        #expect(PromptRequestParser.parse([line]) == .notARequest, "observed \(PromptRequestParser.parse([line]))")
     }
 
     @Test("an empty input is not a request")

@@ -219,9 +219,7 @@ struct TableResourceResponderTests {
         defer { server.remove() }
         // Tomato Soup is vegetarian (1); the column's default is 0.
         let response = await server.send("PUT", "/menu/1", body: #"{"name": "Soup", "category_id": 1, "price": 6}"#)
-        withKnownIssue("TableResource.write only NULLs nullable columns; NOT NULL columns with a DEFAULT keep their old value on PUT") {
-            #expect(response.json?["vegetarian"] == .integer(0), "observed \(response.bodyText)")
-        }
+        #expect(response.json?["vegetarian"] == .integer(0), "observed \(response.bodyText)")
     }
 
     @Test("a PUT the database refuses leaves the row as it was")
@@ -231,9 +229,7 @@ struct TableResourceResponderTests {
         let response = await server.send("PUT", "/menu/1", body: #"{"name": "Soup", "category_id": 1, "price": -1}"#)
         #expect(response.status == 422, "price > 0 is a CHECK constraint")
         let description = try databaseColumn("SELECT description FROM menu_items WHERE id = 1", path: server.databasePath)
-        withKnownIssue("PUT NULLs left-out columns in separate UPDATEs before the main UPDATE, outside a transaction, so a refused PUT still erases them") {
-            #expect(description == [.text("With basil")], "observed \(description)")
-        }
+        #expect(description == [.text("With basil")], "observed \(description)")
     }
 
     @Test("DELETE removes the row: 204 without a body, then 404")
