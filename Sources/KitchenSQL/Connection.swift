@@ -14,6 +14,8 @@ public final class Connection {
     /// The file the database lives in, or `":memory:"`.
     public let path: String
     let sandbox: SandboxGuard
+    /// Statements kept prepared by `fetchAllCached`; finalized before the connection closes.
+    let statementCache = StatementCache()
 
     /// Opens (creating if missing) the database at `path`; `":memory:"` is a scratch database.
     public init(path: String = ":memory:", policy: SandboxPolicy = .standard) throws {
@@ -36,6 +38,7 @@ public final class Connection {
     }
 
     deinit {
+        statementCache.statements.removeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -409,5 +412,38 @@ extension Connection {
             if let box { Unmanaged<SQLFunctionBox>.fromOpaque(box).release() }
         })
         guard status == SQLITE_OK else { throw makeError(status) }
+    }
+}
+
+// MARK: - Prepared statement cache
+
+/// Prepared statements kept for SQL that runs again and again (the server's queries), so each
+/// request skips parsing and planning. SQLite re-prepares a cached statement by itself when the
+/// schema changes.
+final class StatementCache {
+    var statements: [String: Statement] = [:]
+    var order: [String] = []
+    let capacity = 64
+}
+
+extension Connection {
+    /// Runs `sql` (one statement) with `arguments` through the statement cache and returns its rows.
+    public func fetchAllCached(_ sql: String, arguments: [DatabaseValue] = []) throws -> [[DatabaseValue]] {
+        let statement: Statement
+        if let cached = statementCache.statements[sql] {
+            statement = cached
+            statement.reset()
+            statement.clearBindings()
+        } else {
+            statement = try prepare(sql)
+            statementCache.statements[sql] = statement
+            statementCache.order.append(sql)
+            if statementCache.order.count > statementCache.capacity {
+                statementCache.statements[statementCache.order.removeFirst()] = nil
+            }
+        }
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        return try statement.fetchAll()
     }
 }

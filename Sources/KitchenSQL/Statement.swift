@@ -69,6 +69,11 @@ public final class Statement {
         started = false
     }
 
+    /// Sets every parameter back to NULL.
+    public func clearBindings() {
+        sqlite3_clear_bindings(handle)
+    }
+
     // MARK: Parameters
 
     /// Binds positional parameters (`?`, `?1`) in order.

@@ -76,9 +76,68 @@ public enum JSONValue: Sendable, Equatable {
 
     /// Compact JSON.
     public func serialized() -> String {
-        var output = ""
-        write(to: &output, indent: nil, level: 0, style: nil)
-        return output
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        writeCompact(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Compact JSON as bytes, the server's hot path: built byte by byte, no intermediate strings.
+    public func writeCompact(into bytes: inout [UInt8]) {
+        switch self {
+        case .null: bytes.append(contentsOf: "null".utf8)
+        case .bool(let value): bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        case .integer(let value): bytes.append(contentsOf: String(value).utf8)
+        case .number: bytes.append(contentsOf: Self.numberText(self).utf8)
+        case .string(let text): Self.appendQuoted(text, to: &bytes)
+        case .array(let items):
+            bytes.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                item.writeCompact(into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let pairs):
+            bytes.append(UInt8(ascii: "{"))
+            for (index, pair) in pairs.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                Self.appendQuoted(pair.0, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                pair.1.writeCompact(into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func numberText(_ value: JSONValue) -> String {
+        guard case .number(let number) = value else { return "" }
+        guard number.isFinite else { return "null" }
+        return number == number.rounded() && abs(number) < 1e15 ? "\(Int64(number)).0" : "\(number)"
+    }
+
+    /// Appends `text` as a JSON string: runs that need no escaping are copied whole.
+    static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var runStart = 0
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                switch byte {
+                case 0x22: bytes.append(contentsOf: "\\\"".utf8)
+                case 0x5C: bytes.append(contentsOf: "\\\\".utf8)
+                case 0x0A: bytes.append(contentsOf: "\\n".utf8)
+                case 0x0D: bytes.append(contentsOf: "\\r".utf8)
+                case 0x09: bytes.append(contentsOf: "\\t".utf8)
+                default:
+                    let hex = String(byte, radix: 16)
+                    bytes.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                }
+                runStart = index + 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        }
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Indented JSON, optionally coloured for a terminal.
@@ -101,8 +160,8 @@ public enum JSONValue: Sendable, Equatable {
         case .null: output += style?.literal("null") ?? "null"
         case .bool(let value): output += style?.literal("\(value)") ?? "\(value)"
         case .integer(let value): output += style?.literal("\(value)") ?? "\(value)"
-        case .number(let value):
-            let text = value.isFinite ? (value == value.rounded() && abs(value) < 1e15 ? "\(Int64(value)).0" : "\(value)") : "null"
+        case .number:
+            let text = Self.numberText(self)
             output += style?.literal(text) ?? text
         case .string(let text):
             let quoted = Self.quote(text)
@@ -130,21 +189,9 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     public static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        var bytes: [UInt8] = []
+        appendQuoted(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: Reading

@@ -31,9 +31,16 @@ public struct LoggedRequest: Sendable {
 /// Lessons grade it: a request sent with curl from another terminal counts like one from the prompt.
 public final class RequestLog: Sendable {
     private struct State {
+        // A ring: `entries` grows to `capacity`, then `start` marks the oldest entry, so recording
+        // never shifts the whole log.
         var entries: [LoggedRequest] = []
+        var start = 0
         var nextID = 1
         var listeners: [@Sendable (LoggedRequest) -> Void] = []
+
+        func ordered() -> [LoggedRequest] {
+            Array(entries[start...] + entries[..<start])
+        }
     }
 
     private let state = Mutex(State())
@@ -49,8 +56,12 @@ public final class RequestLog: Sendable {
         let listeners = state.withLock { state -> [@Sendable (LoggedRequest) -> Void] in
             entry.id = state.nextID
             state.nextID += 1
-            state.entries.append(entry)
-            if state.entries.count > capacity { state.entries.removeFirst(state.entries.count - capacity) }
+            if state.entries.count < capacity {
+                state.entries.append(entry)
+            } else {
+                state.entries[state.start] = entry
+                state.start = (state.start + 1) % capacity
+            }
             return state.listeners
         }
         for listener in listeners { listener(entry) }
@@ -59,15 +70,23 @@ public final class RequestLog: Sendable {
     /// The last `count` entries (all when nil), oldest first.
     public func entries(last count: Int? = nil) -> [LoggedRequest] {
         state.withLock { state in
-            guard let count else { return state.entries }
-            return Array(state.entries.suffix(count))
+            let all = state.ordered()
+            guard let count else { return all }
+            return Array(all.suffix(count))
         }
     }
 
-    public var latest: LoggedRequest? { state.withLock { $0.entries.last } }
+    public var latest: LoggedRequest? {
+        state.withLock { state in
+            state.entries.isEmpty ? nil : state.entries[(state.start + state.entries.count - 1) % state.entries.count]
+        }
+    }
 
     public func clear() {
-        state.withLock { $0.entries.removeAll() }
+        state.withLock { state in
+            state.entries.removeAll()
+            state.start = 0
+        }
     }
 
     /// Calls `listener` for every new entry (used by `kitchen serve` to print a line per request).

@@ -46,7 +46,11 @@ public struct ServerResponse: Sendable {
     }
 
     public static func json(_ status: Int, _ value: JSONValue, headers: [(name: String, value: String)] = []) -> ServerResponse {
-        ServerResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array((value.serialized() + "\n").utf8))
+        var body: [UInt8] = []
+        body.reserveCapacity(1024)
+        value.writeCompact(into: &body)
+        body.append(UInt8(ascii: "\n"))
+        return ServerResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
     }
 
     public static func text(_ status: Int, _ text: String) -> ServerResponse {

@@ -62,7 +62,7 @@ public struct TableResource: Sendable {
     }
 
     func columns(on connection: Connection) throws -> [Column] {
-        let rows = try connection.fetchAll("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", arguments: [.text(table)])
+        let rows = try connection.fetchAllCached("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", arguments: [.text(table)])
         let keys = rows.filter { ($0[4].textValue ?? "0") != "0" }
         return rows.map { row in
             Column(name: row[0].textValue ?? "", type: row[1].textValue ?? "", notNull: row[2].textValue == "1",
@@ -110,7 +110,7 @@ public struct TableResource: Sendable {
     }
 
     func fetch(id: String, key: String, columns: [Column], on connection: Connection) throws -> JSONValue? {
-        let rows = try connection.fetchAll("SELECT * FROM \(quotedTable) WHERE \(SQLIdentifier.quote(key)) = ?", arguments: [idValue(id)])
+        let rows = try connection.fetchAllCached("SELECT * FROM \(quotedTable) WHERE \(SQLIdentifier.quote(key)) = ?", arguments: [idValue(id)])
         guard let row = rows.first else { return nil }
         return object(row, columns: columns)
     }
@@ -153,8 +153,8 @@ public struct TableResource: Sendable {
             }
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let rows = try connection.fetchAll("SELECT * FROM \(quotedTable)\(filter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)", arguments: arguments)
-        let total = try connection.fetchAll("SELECT count(*) FROM \(quotedTable)\(filter)", arguments: arguments).first?.first
+        let rows = try connection.fetchAllCached("SELECT * FROM \(quotedTable)\(filter) ORDER BY \(order) LIMIT ? OFFSET ?", arguments: arguments + [.integer(Int64(limit)), .integer(Int64(offset))])
+        let total = try connection.fetchAllCached("SELECT count(*) FROM \(quotedTable)\(filter)", arguments: arguments).first?.first
         let response = ServerResponse.json(200, .array(rows.map { object($0, columns: columns) }),
                                            headers: [("X-Total-Count", total?.textValue ?? "0")])
         return withETag(response, request: request)
