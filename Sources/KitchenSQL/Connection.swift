@@ -424,6 +424,9 @@ final class StatementCache {
     var statements: [String: Statement] = [:]
     var order: [String] = []
     let capacity = 64
+    /// Rows of schema queries, valid while the schema cookie stays `schemaVersion`.
+    var schemaRows: [String: [[DatabaseValue]]] = [:]
+    var schemaVersion: DatabaseValue = .null
 }
 
 extension Connection {
@@ -445,5 +448,22 @@ extension Connection {
         defer { statement.reset() }
         try statement.bind(arguments)
         return try statement.fetchAll()
+    }
+}
+
+extension Connection {
+    /// Runs a query about the schema (`pragma_table_info`…) once per schema version: the rows are
+    /// kept until a CREATE, ALTER or DROP changes SQLite's schema cookie.
+    public func fetchAllSchemaCached(_ sql: String, arguments: [DatabaseValue] = []) throws -> [[DatabaseValue]] {
+        let version = try fetchAllCached("PRAGMA schema_version").first?.first ?? .null
+        if version != statementCache.schemaVersion {
+            statementCache.schemaRows.removeAll()
+            statementCache.schemaVersion = version
+        }
+        let key = sql + "\u{1F}" + arguments.map(\.sqlLiteral).joined(separator: ",")
+        if let rows = statementCache.schemaRows[key] { return rows }
+        let rows = try fetchAllCached(sql, arguments: arguments)
+        statementCache.schemaRows[key] = rows
+        return rows
     }
 }

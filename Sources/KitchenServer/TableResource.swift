@@ -62,7 +62,7 @@ public struct TableResource: Sendable {
     }
 
     func columns(on connection: Connection) throws -> [Column] {
-        let rows = try connection.fetchAllCached("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", arguments: [.text(table)])
+        let rows = try connection.fetchAllSchemaCached("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", arguments: [.text(table)])
         let keys = rows.filter { ($0[4].textValue ?? "0") != "0" }
         return rows.map { row in
             Column(name: row[0].textValue ?? "", type: row[1].textValue ?? "", notNull: row[2].textValue == "1",
