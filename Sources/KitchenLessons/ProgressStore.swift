@@ -26,6 +26,7 @@ public struct ProgressStore: Sendable {
     }
 
     public func load() -> Loaded {
+        removeStaleTemporaryFiles()
         guard FileReading.exists(path) else { return Loaded(progress: Progress()) }
         do {
             let bytes = try FileReading.readBytes(path)
@@ -38,6 +39,26 @@ public struct ProgressStore: Sendable {
             return Loaded(progress: Progress(), problem: "cannot read \(path): \(error.reason); progress will not be saved over it")
         } catch {
             return setAside(reason: "it is not valid progress JSON (\(error))")
+        }
+    }
+
+    /// A kill between writing and renaming leaves `progress.json.tmp-PID` behind; the real file
+    /// is intact, so the leftovers of processes that are gone can go.
+    private func removeStaleTemporaryFiles() {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) } ?? "."
+        let prefix = (slash.map { String(path[path.index(after: $0)...]) } ?? path) + ".tmp-"
+        guard let handle = opendir(folder) else { return }
+        defer { closedir(handle) }
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            guard name.hasPrefix(prefix), let pid = Int32(name.dropFirst(prefix.count)) else { continue }
+            // Only files of processes that no longer run: a live Kitchen may be writing its own.
+            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
+                unlink(folder + "/" + name)
+            }
         }
     }
 
