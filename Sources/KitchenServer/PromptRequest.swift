@@ -1,3 +1,5 @@
+import KitchenSupport
+
 /// An HTTP request as a learner types it at the prompt:
 ///
 ///     GET /menu?limit=2
@@ -22,6 +24,13 @@ public struct PromptRequest: Sendable, Equatable {
             self.name = name
             self.value = value
         }
+    }
+
+    public init(method: String, target: String, headers: [Header], body: String?) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
     }
 
     public static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -219,14 +228,5 @@ enum JSONBalance {
             }
         }
         return sawBracket ? depth <= 0 : !inString
-    }
-}
-
-extension String {
-    var trimmed: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return String(text)
     }
 }

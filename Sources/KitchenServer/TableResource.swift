@@ -16,7 +16,7 @@ public struct TableResource: Sendable {
     }
 
     /// The collection and item routes of this resource.
-    public func routes(origin: String) -> [Route] {
+    public func routes(origin: RouteOrigin) -> [Route] {
         let collection = PathPattern(path)
         let item = PathPattern(path + "/:id")
         return [

@@ -1,5 +1,7 @@
 import KitchenLessons
+import KitchenServer
 import KitchenSQL
+import KitchenSupport
 
 /// `route`: puts the learner's route through a battery of probe requests, as a back-end reviewer
 /// would — a valid request, each kind of invalid input the reference route's rules name (missing,
