@@ -23,21 +23,47 @@ public enum HTTPChecks {
         return registry
     }()
 
-    /// The key under which the tutor hands the live request log (entries since the step began)
-    /// to `http-request` checks, so a request sent with curl counts.
+    /// The key under which the tutor hands the live request log (entries since the step began, from
+    /// every client) to the HTTP checks, so a request sent with curl counts like one from the prompt.
     public static let liveLogService = "http.live-log"
 
-    /// Sends an answer's requests to the lesson's server, in-process, on a fresh copy of the
-    /// step's database. Returns the log and the server (for state checks).
-    static func replay(_ answer: Answer, in context: GradingContext) throws -> (log: [LoggedRequest], server: InProcessServer) {
-        let requests = try HTTPAnswer.requests(in: answer)
-        let server = InProcessServer(database: try context.freshCopy(), spec: context.lesson.server)
+    /// The live log, when the tutor handed one over.
+    static func liveLog(_ context: GradingContext) -> [LoggedRequest]? {
+        context.services[liveLogService] as? [LoggedRequest]
+    }
+
+    /// The routes of the lesson's earlier `route` steps, as their solutions define them: the server
+    /// the lesson expects at this step has them (the capstone's page posts to the learner's own
+    /// `POST /orders`), so requests are graded on the lesson's server plus these.
+    static func earlierRoutes(_ context: GradingContext) -> [RouteDefinition] {
+        guard let index = context.lesson.steps.firstIndex(where: { $0.id == context.step.id }) else { return [] }
+        return context.lesson.steps[..<index]
+            .filter { $0.check.answerKind == .routes }
+            .flatMap { (try? RouteParser.parse($0.solution)) ?? [] }
+    }
+
+    /// A fresh in-process server for the step: its database copy, the lesson's server and the
+    /// routes of earlier route steps.
+    static func server(for context: GradingContext) throws -> InProcessServer {
+        InProcessServer(database: try context.freshCopy(), spec: context.lesson.server, extraRoutes: earlierRoutes(context))
+    }
+
+    /// Sends requests to a fresh server for the step. Returns the log and the server (for state checks).
+    static func replay(_ requests: [PromptRequest], in context: GradingContext) throws -> (log: [LoggedRequest], server: InProcessServer) {
+        let server = try server(for: context)
         return (try server.send(requests), server)
+    }
+
+    /// The learner's requests: those the live server received since the step began (any client)
+    /// when the tutor handed the log over, else the answer's requests.
+    static func learnerRequests(_ answer: Answer, in context: GradingContext) throws -> [PromptRequest] {
+        if let live = liveLog(context) { return live.map(PromptRequest.init(replaying:)) }
+        return try HTTPAnswer.requests(in: answer)
     }
 
     static func reference(_ context: GradingContext) throws -> (log: [LoggedRequest], server: InProcessServer) {
         do {
-            let replayed = try replay(context.reference, in: context)
+            let replayed = try replay(try HTTPAnswer.requests(in: context.reference), in: context)
             guard !replayed.log.isEmpty else { throw HTTPAnswer.Problem(description: "the solution sends no request") }
             return replayed
         } catch {
@@ -45,40 +71,120 @@ public enum HTTPChecks {
         }
     }
 
+    /// The request that answers the step: the most recent one to the wanted method and path (an
+    /// earlier mistake does not block a later correct request), or the most recent of all.
+    static func latest(_ log: [LoggedRequest], like wanted: LoggedRequest) -> LoggedRequest? {
+        log.last { $0.method == wanted.method && $0.path == wanted.path } ?? log.last
+    }
+
     static func describe(_ entry: LoggedRequest) -> String {
-        "\(entry.method) \(entry.target) → \(entry.status)"
+        "\(entry.method) \(entry.target) → \(entry.status)" + (client(entry).map { " (\($0))" } ?? "")
+    }
+
+    /// The client that sent a request, from its User-Agent (`curl`), when it says.
+    static func client(_ entry: LoggedRequest) -> String? {
+        guard let agent = entry.header("User-Agent"), !agent.isEmpty else { return nil }
+        let product = agent.split(separator: " ").first.map(String.init) ?? agent
+        return String((product.split(separator: "/").first.map(String.init) ?? product).prefix(40))
+    }
+
+    /// What a response said, in a few words: its status and the `error` of a JSON error body.
+    static func answered(_ entry: LoggedRequest) -> String {
+        var text = "\(entry.status)"
+        if entry.status >= 400, let body = try? JSONValue.parse(entry.responseBody), let message = body["error"]?.stringValue {
+            text += " (\"\(String(message.prefix(160)))\")"
+        }
+        return text
+    }
+
+    /// How two query strings differ, parameter by parameter (nil when they hold the same
+    /// parameters with the same values, in any order and however they were encoded).
+    static func queryDifference(_ actual: String, _ expected: String) -> String? {
+        let got = QueryString.parse(actual), want = QueryString.parse(expected)
+        func values(_ pairs: [(name: String, value: String)], _ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value).sorted() }
+        var names: [String] = []
+        for pair in want + got where !names.contains(pair.name) { names.append(pair.name) }
+        var problems: [String] = []
+        for name in names {
+            let wanted = values(want, name), received = values(got, name)
+            if wanted == received { continue }
+            if received.isEmpty {
+                problems.append("\(name) is missing")
+            } else if wanted.isEmpty {
+                problems.append("\(name) should not be there")
+            } else {
+                problems.append("\(name)=\(received.joined(separator: ",")) is not the value this step asks for")
+            }
+        }
+        guard !problems.isEmpty else { return nil }
+        return "the query string ?\(actual) differs: " + problems.joined(separator: "; ")
+    }
+
+    /// Compares two databases: first what the step names (for its precise message), then, unless
+    /// the step limits it, every table, so collateral damage (an extra DELETE) fails too.
+    static func compareDatabases(_ learner: InProcessServer, _ reference: InProcessServer, named: SQLStateCheck, wholeDatabase: Bool) throws -> [String]? {
+        try learner.withConnection { learnerDatabase in
+            try reference.withConnection { referenceDatabase in
+                if let differences = try named.compare(learner: learnerDatabase, reference: referenceDatabase) { return differences }
+                let namesSomething = !named.queries.isEmpty || !named.tables.isEmpty
+                guard wholeDatabase, namesSomething else { return nil }
+                return try SQLStateCheck(queries: [], tables: []).compare(learner: learnerDatabase, reference: referenceDatabase)
+            }
+        }
     }
 }
 
-/// `http-response`: the learner's (latest) response must match the reference's response: its
-/// status, the headers the step names, and its JSON body (whole, or the fields the step names).
+extension PromptRequest {
+    /// A logged request, to be sent again (the live log's requests replayed on a fresh copy).
+    init(replaying entry: LoggedRequest) {
+        self.init(method: entry.method, target: entry.target,
+                  headers: entry.headers.filter { $0.name.lowercased() != "content-length" }.map { Header(name: $0.name, value: $0.value) },
+                  body: entry.body.isEmpty ? nil : entry.bodyText)
+    }
+}
+
+/// `http-response`: the learner's response must match the reference's: the method and path, the
+/// query's parameters, the status, the headers the step names, and the JSON body (whole, or the
+/// fields the step names). The response graded is the most recent one to the reference's method
+/// and path: at the prompt, as the live server answered it (whichever client sent it); for
+/// `kitchen check`, the answer's requests replayed on a fresh copy.
 struct HTTPResponseCheck: Check {
     var compareStatus: Bool
+    var compareQuery: Bool
     var headers: [String]
     var fields: [String]
     var compareBody: Bool
 
-    static let kind = CheckKind(name: "http-response", options: ["status", "headers", "fields", "body"]) { options in
-        HTTPResponseCheck(compareStatus: try options.bool("status") ?? true, headers: try options.strings("headers") ?? [],
+    static let kind = CheckKind(name: "http-response", options: ["status", "query", "headers", "fields", "body"]) { options in
+        HTTPResponseCheck(compareStatus: try options.bool("status") ?? true, compareQuery: try options.bool("query") ?? true,
+                          headers: try options.strings("headers") ?? [],
                           fields: try options.strings("fields") ?? [], compareBody: try options.bool("body") ?? true)
     }
 
     var answerKind: AnswerKind { .http }
 
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
-        guard !answer.isEmpty else { return .fail("No answer yet: send a request, e.g. GET /menu") }
-        let learner: [LoggedRequest]
-        do { learner = try HTTPChecks.replay(answer, in: context).log } catch {
-            return .fail("Your request could not be sent: \(error)")
+        let received: [LoggedRequest]
+        if let live = HTTPChecks.liveLog(context), !live.isEmpty {
+            received = live
+        } else {
+            guard !answer.isEmpty else { return .fail("No answer yet: send a request, e.g. GET /menu") }
+            do { received = try HTTPChecks.replay(try HTTPAnswer.requests(in: answer), in: context).log } catch {
+                return .fail("Your request could not be sent: \(error)")
+            }
         }
-        guard let actual = learner.last else { return .fail("No answer yet: send a request, e.g. GET /menu") }
         guard let expected = try HTTPChecks.reference(context).log.last else { return .fail("the step has no reference request") }
-        var problems: [String] = []
+        guard let actual = HTTPChecks.latest(received, like: expected) else { return .fail("No answer yet: send a request, e.g. GET /menu") }
         if actual.method != expected.method || actual.path != expected.path {
-            problems.append("You sent \(actual.method) \(actual.target); this step wants a \(expected.method) request to a path like \(expected.path).")
+            return .fail("Not yet: the response is not the one asked for.",
+                         ["You sent \(actual.method) \(actual.target); this step wants a \(expected.method) request to a path like \(expected.path)."])
+        }
+        var problems: [String] = []
+        if compareQuery, let difference = HTTPChecks.queryDifference(actual.query, expected.query) {
+            problems.append("In \(actual.method) \(actual.target), \(difference).")
         }
         if compareStatus && actual.status != expected.status {
-            problems.append("The response status is \(actual.status); expected \(expected.status).")
+            problems.append("The response status is \(HTTPChecks.answered(actual)); expected \(expected.status).")
         }
         for name in headers {
             let want = expected.responseHeaders.first { $0.name.lowercased() == name.lowercased() }?.value
@@ -87,7 +193,7 @@ struct HTTPResponseCheck: Check {
                 problems.append("The response header \(name) is \(got ?? "missing"); expected \(want ?? "none").")
             }
         }
-        if compareBody && problems.isEmpty {
+        if compareBody {
             let want = try? JSONValue.parse(expected.responseBody)
             let got = try? JSONValue.parse(actual.responseBody)
             if fields.isEmpty {
@@ -109,12 +215,14 @@ struct HTTPResponseCheck: Check {
         if problems.isEmpty {
             return .pass("Correct: \(actual.method) \(actual.target) answered \(actual.status) as it should.")
         }
-        return .fail("Not yet: the response is not the one asked for.", problems)
+        return .fail("Not yet: the response to \(actual.method) \(actual.target) is not the one asked for.", problems)
     }
 }
 
 /// `http-request`: the server must have received a request like the reference's (method, path,
-/// the query, the headers the step names, the JSON body) — from any client, curl included.
+/// the query, the headers the step names, the JSON body), from any client, curl included, and
+/// answered it as it answers the reference (the same status class: a POST refused with 415
+/// created nothing and does not count). The most recent such request decides.
 struct HTTPRequestCheck: Check {
     var headers: [String]
     var compareQuery: Bool
@@ -130,19 +238,27 @@ struct HTTPRequestCheck: Check {
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
         guard let wanted = try HTTPChecks.reference(context).log.last else { return .fail("the step has no reference request") }
         let received: [LoggedRequest]
-        if let live = context.services[HTTPChecks.liveLogService] as? [LoggedRequest] {
+        if let live = HTTPChecks.liveLog(context) {
             received = live
         } else {
             guard !answer.isEmpty else { return .fail("No request received yet: send \(wanted.method) \(wanted.path) (from the prompt, or with curl).") }
-            do { received = try HTTPChecks.replay(answer, in: context).log } catch {
+            do { received = try HTTPChecks.replay(try HTTPAnswer.requests(in: answer), in: context).log } catch {
                 return .fail("Your request could not be sent: \(error)")
             }
         }
-        if received.contains(where: { mismatch($0, wanted) == nil }) {
-            return .pass("Correct: the server received \(wanted.method) \(wanted.target).")
-        }
         guard !received.isEmpty else {
             return .fail("No request received yet: send \(wanted.method) \(wanted.path) (from the prompt, or with curl).")
+        }
+        if let match = received.last(where: { mismatch($0, wanted) == nil }) {
+            if match.status / 100 == wanted.status / 100 {
+                return .pass("Correct: the server received \(match.method) \(match.target)" + (HTTPChecks.client(match).map { " (from \($0))" } ?? "")
+                             + " and answered \(match.status).")
+            }
+            return .fail("Not yet: the server received \(match.method) \(match.target)" + (HTTPChecks.client(match).map { " (from \($0))" } ?? "")
+                         + ", but answered it \(HTTPChecks.answered(match)).", [
+                "This step's request is answered \(wanted.status); a \(match.status / 100)xx answer means the server did not do it.",
+                "Requests received: " + received.suffix(5).map(HTTPChecks.describe).joined(separator: "; "),
+            ])
         }
         let close = received.last { $0.method == wanted.method && $0.path == wanted.path }
         var details = close.flatMap { mismatch($0, wanted) }.map { [$0] } ?? []
@@ -155,9 +271,8 @@ struct HTTPRequestCheck: Check {
         if entry.method != wanted.method || entry.path != wanted.path {
             return "expected \(wanted.method) \(wanted.path), got \(entry.method) \(entry.path)"
         }
-        if compareQuery && QueryString.parse(entry.query).sorted(by: { $0.name < $1.name }).map({ "\($0.name)=\($0.value)" })
-            != QueryString.parse(wanted.query).sorted(by: { $0.name < $1.name }).map({ "\($0.name)=\($0.value)" }) {
-            return "the query string is ?\(entry.query); expected ?\(wanted.query)"
+        if compareQuery, let difference = HTTPChecks.queryDifference(entry.query, wanted.query) {
+            return difference
         }
         for name in headers where entry.header(name) != wanted.header(name) {
             return "the header \(name) is \(entry.header(name) ?? "missing"); expected \(wanted.header(name) ?? "none")"
@@ -174,30 +289,34 @@ struct HTTPRequestCheck: Check {
 }
 
 /// `http-state`: after the learner's requests, the database must hold what it holds after the
-/// reference's (the step's queries, or whole tables), like `sql-state` through the server.
+/// reference's: first what the step names (`queries` or `tables`), then every table (unless
+/// `whole-database: false`), so a stray DELETE or PATCH fails and names the table. At the prompt
+/// the requests are those the live server received since the step began, from any client,
+/// sent again to a fresh copy of the step's database.
 struct HTTPStateCheck: Check {
     var comparison: SQLStateCheck
+    var wholeDatabase: Bool
 
-    static let kind = CheckKind(name: "http-state", options: ["queries", "tables"]) { options in
-        HTTPStateCheck(comparison: SQLStateCheck(queries: try options.strings("queries") ?? [], tables: try options.strings("tables") ?? []))
+    static let kind = CheckKind(name: "http-state", options: ["queries", "tables", "whole-database"]) { options in
+        HTTPStateCheck(comparison: SQLStateCheck(queries: try options.strings("queries") ?? [], tables: try options.strings("tables") ?? []),
+                       wholeDatabase: try options.bool("whole-database") ?? true)
     }
 
     var answerKind: AnswerKind { .http }
 
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
-        guard !answer.isEmpty else { return .fail("No answer yet: send the request that changes the data.") }
+        let requests: [PromptRequest]
+        do { requests = try HTTPChecks.learnerRequests(answer, in: context) } catch {
+            return .fail("Your request could not be sent: \(error)")
+        }
+        guard !requests.isEmpty else { return .fail("No answer yet: send the request that changes the data.") }
         let learner: (log: [LoggedRequest], server: InProcessServer)
-        do { learner = try HTTPChecks.replay(answer, in: context) } catch {
+        do { learner = try HTTPChecks.replay(requests, in: context) } catch {
             return .fail("Your request could not be sent: \(error)")
         }
         let reference = try HTTPChecks.reference(context)
-        let differences = try learner.server.withConnection { learnerDatabase in
-            try reference.server.withConnection { referenceDatabase in
-                try comparison.compare(learner: learnerDatabase, reference: referenceDatabase)
-            }
-        }
-        if let differences {
-            let sent = learner.log.map(HTTPChecks.describe).joined(separator: "; ")
+        if let differences = try HTTPChecks.compareDatabases(learner.server, reference.server, named: comparison, wholeDatabase: wholeDatabase) {
+            let sent = learner.log.suffix(8).map(HTTPChecks.describe).joined(separator: "; ")
             return .fail("Not yet: after your requests the database does not hold what it should.", differences + ["You sent: \(sent)"])
         }
         return .pass("Correct: your request changed the database exactly as it should.")
