@@ -25,6 +25,8 @@ public final class DatabaseAccess: @unchecked Sendable {
     private var idleReaders: [(epoch: Int, connection: Connection)] = []
     // Set once by `adopt`, before the access is shared.
     private var isAdopted = false
+    /// The epoch whose file the writer has put in WAL mode.
+    private let walEpoch = Atomic<Int>(-1)
 
     // Guarded by `writerLock`: the connection that writes (and serves `withConnection`).
     private let writerLock = Mutex(())
@@ -70,6 +72,14 @@ public final class DatabaseAccess: @unchecked Sendable {
     /// then run again on the writing connection.
     struct NeedsWriter: Error {}
 
+    /// Which connection a piece of work was given.
+    enum Role: Sendable {
+        /// A read-only connection (`PRAGMA query_only`): statements that write must throw `NeedsWriter`.
+        case reader
+        /// The writing connection.
+        case writer
+    }
+
     private func open(_ path: String) throws -> Connection {
         let opened = try Connection(path: path, policy: policy)
         if path != ":memory:" { try? opened.trusted { try opened.execute("PRAGMA journal_mode = WAL") } }
@@ -98,24 +108,35 @@ public final class DatabaseAccess: @unchecked Sendable {
 
     /// Runs `body` on a reader thread with a read-only connection of its own; when `body` throws
     /// `NeedsWriter`, runs it again with the writing connection. `wrote` says which happened.
-    func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> (value: T, wrote: Bool) {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Connection, Role) throws -> T) async throws -> (value: T, wrote: Bool) {
+        if isAdopted { return (try withConnection { try body($0, .writer) }, false) }
         do {
-            if isAdopted { return (try withConnection(body), false) }
-            return (try await DatabaseThreads.readers.run { try self.withReader(body) }, false)
+            return (try await DatabaseThreads.readers.run { try self.withReader { try body($0, .reader) } }, false)
         } catch is NeedsWriter {
-            return (try await write(body), true)
+            return (try await write { try body($0, .writer) }, true)
         }
     }
 
     private func withReader<T>(_ body: (Connection) throws -> T) throws -> T {
-        let (path, epoch, borrowed) = filesLock.withLock { _ in
-            (currentPath, epoch, idleReaders.popLast())
+        var path: String?
+        var epoch = 0
+        var borrowed: (epoch: Int, connection: Connection)?
+        filesLock.withLock { _ in
+            path = currentPath
+            epoch = self.epoch
+            borrowed = idleReaders.popLast()
         }
-        var reader: (epoch: Int, connection: Connection)
+        let reader: (epoch: Int, connection: Connection)
         if let borrowed, borrowed.epoch == epoch {
             reader = borrowed
         } else {
             guard let path else { throw NoDatabase() }
+            if walEpoch.load(ordering: .acquiring) != epoch {
+                // The writer puts the file in WAL mode first: in the old rollback mode a long read
+                // would hold off every write, and the switch itself needs no reader in the way.
+                try withConnection { _ in }
+                walEpoch.store(epoch, ordering: .releasing)
+            }
             let opened = try open(path)
             try opened.refuseWrites()
             reader = (epoch, opened)
@@ -158,7 +179,7 @@ public final class DatabaseAccess: @unchecked Sendable {
     /// The stamp is taken before the read starts, so a change committed while it runs leaves
     /// the stored response already out of date, never wrongly current. Asking for the data
     /// version costs one step of `PRAGMA data_version` on the calling thread; it never waits.
-    func cachedRead(key: String, _ body: @escaping @Sendable (Connection) throws -> ServerResponse) async throws -> ServerResponse {
+    func cachedRead(key: String, _ body: @escaping @Sendable (Connection, Role) throws -> ServerResponse) async throws -> ServerResponse {
         let stamp = currentStamp()
         if let stamp, let hit = responses.response(for: key, at: stamp) { return hit }
         let (response, wrote) = try await read(body)

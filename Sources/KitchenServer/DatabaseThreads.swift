@@ -26,7 +26,10 @@ final class DatabaseThreads: @unchecked Sendable {
     private var waiting = 0
     private var threads = 0
     let maximumThreads: Int
+    /// For reading stack dumps.
     let name: String
+    /// Added to the threads' nice value (on Linux `setpriority(PRIO_PROCESS, 0, …)` sets the calling thread's).
+    let niceness: Int32 = 5
 
     init(name: String, maximumThreads: Int) {
         self.name = name
@@ -93,7 +96,9 @@ final class DatabaseThreads: @unchecked Sendable {
         let context = Unmanaged.passRetained(self).toOpaque()
         let status = pthread_create(&thread, &attributes, { context in
             let pool = Unmanaged<DatabaseThreads>.fromOpaque(context!).takeRetainedValue()
-            pool.name.withCString { _ = pthread_setname_np(pthread_self(), $0) }
+            // Below the event loops and the cooperative pool: a thread spinning in a runaway
+            // query must not delay the threads that accept and answer every other request.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, pool.niceness)
             pool.work()
             return nil
         }, context)

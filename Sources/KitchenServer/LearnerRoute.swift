@@ -11,8 +11,8 @@ struct LearnerRoute: RouteHandler {
         if isCacheable {
             let key = "\(definition.method) \(definition.path)\u{1F}\(definition.sql ?? "")\u{1F}\(request.path)?\(request.rawQuery)"
             let route = self
-            response = try await database.cachedRead(key: key) { connection in
-                try route.answer(request, onReader: true, connection: connection)
+            response = try await database.cachedRead(key: key) { connection, role in
+                try route.answer(request, role: role, connection: connection)
             }
         } else {
             response = try await answer(request, database: database)
@@ -38,12 +38,12 @@ struct LearnerRoute: RouteHandler {
     func answer(_ request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse {
         let route = self
         if definition.method == "GET" && definition.loginSQL == nil && !definition.isLogout {
-            return try await database.read { connection in try route.answer(request, onReader: true, connection: connection) }.value
+            return try await database.read { connection, role in try route.answer(request, role: role, connection: connection) }.value
         }
-        return try await database.write { connection in try route.answer(request, onReader: false, connection: connection) }
+        return try await database.write { connection in try route.answer(request, role: .writer, connection: connection) }
     }
 
-    func answer(_ request: ServerRequest, onReader: Bool, connection: Connection) throws -> ServerResponse {
+    func answer(_ request: ServerRequest, role: DatabaseAccess.Role, connection: Connection) throws -> ServerResponse {
         let hasBody = ["POST", "PUT", "PATCH"].contains(request.method)
         // Inputs: the body's fields (or the query's parameters), then the path's parameters.
         var inputs: [String: JSONValue] = [:]
@@ -77,14 +77,14 @@ struct LearnerRoute: RouteHandler {
         }
         do {
             if let ownerSQL = definition.ownerSQL, let currentUser {
-                let owners = try run(ownerSQL, inputs: inputs, onReader: onReader, on: connection).rows
+                let owners = try run(ownerSQL, inputs: inputs, role: role, on: connection).rows
                 guard let owner = owners.first?.first else { return .error(404, "nothing at \(request.path)") }
                 guard case .integer(let ownerID) = owner, ownerID == currentUser else {
                     return .error(403, "this belongs to another user")
                 }
             }
             if let loginSQL = definition.loginSQL {
-                let rows = try run(loginSQL, inputs: inputs, onReader: onReader, on: connection).rows
+                let rows = try run(loginSQL, inputs: inputs, role: role, on: connection).rows
                 guard case .integer(let user)? = rows.first?.first else {
                     return .error(401, "wrong email or password")
                 }
@@ -95,7 +95,7 @@ struct LearnerRoute: RouteHandler {
             guard let sql = definition.sql else { return ServerResponse(status: 204) }
             let result: (columns: [String], rows: [[DatabaseValue]], changes: Int, lastRowID: Int64)
             do {
-                result = try run(sql, inputs: inputs, onReader: onReader, on: connection)
+                result = try run(sql, inputs: inputs, role: role, on: connection)
             } catch let error as DatabaseError {
                 return Self.errorResponse(error)
             }
@@ -127,7 +127,7 @@ struct LearnerRoute: RouteHandler {
     /// Runs one statement with named parameters bound (or, on an unsafe route, spliced).
     /// On a read connection, a statement that would write (or a PRAGMA, which may change a
     /// setting) is not run here: `NeedsWriter` sends the whole answer to the writing connection.
-    func run(_ sql: String, inputs: [String: JSONValue], onReader: Bool, on connection: Connection) throws -> (columns: [String], rows: [[DatabaseValue]], changes: Int, lastRowID: Int64) {
+    func run(_ sql: String, inputs: [String: JSONValue], role: DatabaseAccess.Role, on connection: Connection) throws -> (columns: [String], rows: [[DatabaseValue]], changes: Int, lastRowID: Int64) {
         var text = sql
         if definition.isUnsafe {
             // Deliberately unsafe: the raw input becomes part of the SQL text.
@@ -138,7 +138,7 @@ struct LearnerRoute: RouteHandler {
         }
         let before = connection.totalChanges
         let statement = try connection.prepare(text)
-        if onReader && (!statement.isReadOnly || statement.sql.uppercased().hasPrefix("PRAGMA")) { throw DatabaseAccess.NeedsWriter() }
+        if role == .reader && (!statement.isReadOnly || statement.sql.uppercased().hasPrefix("PRAGMA")) { throw DatabaseAccess.NeedsWriter() }
         try statement.bind(named: inputs.mapValues(\.databaseValue))
         let rows = try statement.fetchAll()
         let changed = connection.totalChanges > before ? connection.changes : 0

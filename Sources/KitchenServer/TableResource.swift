@@ -62,7 +62,7 @@ public struct TableResource: Sendable {
                 // The answer depends on the resource, the path and the query only; headers matter
                 // just for the conditional check, made per request after the cache.
                 let key = "\(resource.table)\u{1F}\(resource.path)\u{1F}\(resource.defaultLimit)\u{1F}\(resource.maximumLimit)\u{1F}\(request.path)?\(request.rawQuery)"
-                let response = try await database.cachedRead(key: key) { connection in
+                let response = try await database.cachedRead(key: key) { connection, _ in
                     try connection.trusted { try resource.respond(action, to: request, on: connection) }
                 }
                 return resource.conditional(response, request: request)
