@@ -34,6 +34,7 @@ bench:
 	KITCHEN_BIN=.build/kitchen bench/run
 	KITCHEN_BIN=.build/kitchen bench/lessons
 	KITCHEN_BIN=.build/kitchen bench/http
+	KITCHEN_BIN=.build/kitchen bench/runaways
 
 clean:
 	rm -rf .build

@@ -40,7 +40,7 @@ struct MiniServerRunawayTests {
             let probes = log.filter { $0.path == "/echo" || $0.path == "/menu/3" }
             #expect(probes.count == 6)
             #expect(probes.allSatisfy { $0.time < runawaysEnded }, "probes answered \(probes.map { $0.time - runawaysEnded }) s after the first runaway ended")
-            // Targets on a quiet machine: 50 ms and 100 ms (see bench/runaways). Here only a bound far
+            // Targets on a quiet machine: 50 ms and 100 ms (bench/runaways measures them). Here only a bound far
             // below the seconds of a blocked server: the tests share two cores with parallel tests.
             #expect(echoes.max()! < 1500 && reads.max()! < 1500, "GET /echo took \(echoes) ms, GET /menu/3 \(reads) ms")
         }
