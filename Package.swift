@@ -60,6 +60,8 @@ let package = Package(
             name: "KitchenServer",
             dependencies: [
                 "KitchenSQL",
+                // For explaining a route's SQL errors the way the prompt explains the learner's own.
+                "KitchenShell",
                 "KitchenLessons",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -103,7 +103,15 @@ public final class ServerPanel {
         guard let first = lines.first, RouteParser.startsDefinition(first) else { return .notMine }
         guard RouteParser.isComplete(lines) else { return .needsMore }
         do {
-            define(try RouteParser.parse(lines.joined(separator: "\n")), session: session)
+            let definitions = try RouteParser.parse(lines.joined(separator: "\n"))
+            // Prepared against the lesson's schema now, so an unknown table or column shows here.
+            for definition in definitions {
+                if let problem = try? server.database.withConnection({ RouteStatementCheck.problem(in: definition, on: $0, multiline: lines.count > 1) }) {
+                    session.reportExplanation(problem.lines)
+                    return .handled
+                }
+            }
+            define(definitions, session: session)
         } catch let error as RouteSyntaxError {
             session.reportFailure("in the route, " + error.description)
             session.errors.writeLine("  " + error.text)
@@ -148,10 +156,17 @@ public final class ServerPanel {
             return
         }
         do {
+            let logged = server.log.latest?.id ?? 0
             let response = try Blocking.run { [client] in try await client.send(request, port: port) }
             lastResponse = response
             if showWire { renderWire(request, session: session) }
             render(response, session: session)
+            // A route that failed: the client saw a bare 500, the learner sees why.
+            if let entry = server.log.entries(last: 20).last(where: { $0.id > logged && $0.method == request.method && $0.path == request.path }),
+               let explanation = entry.explanation {
+                session.reportExplanation(explanation, countsAsFailure: false)
+            }
+            for line in request.advice(status: response.status, body: response.json) { session.output.writeLine(session.style.cyan(line)) }
             onRequestSent?(request, response)
         } catch {
             session.reportFailure("\(error)")
@@ -170,10 +185,13 @@ public final class ServerPanel {
         }
         guard !response.body.isEmpty else { return }
         if showHeaders { session.output.writeLine() }
-        if let json = response.json, (response.header("Content-Type") ?? "").contains("json") {
-            session.output.writeLine(json.pretty(color: session.settings.color))
-        } else {
-            session.output.writeLine(response.bodyText)
+        // The body is data: shown as sent, never word-wrapped.
+        session.output.verbatim {
+            if let json = response.json, (response.header("Content-Type") ?? "").contains("json") {
+                session.output.writeLine(json.pretty(color: session.settings.color))
+            } else {
+                session.output.writeLine(response.bodyText)
+            }
         }
     }
 
@@ -275,6 +293,7 @@ public final class ServerPanel {
                     if !entry.body.isEmpty {
                         session.output.writeLine("    " + session.style.dim(String(entry.bodyText.prefix(200))))
                     }
+                    if let why = entry.explanation?.first { session.output.writeLine("    " + session.style.red(why)) }
                 }
                 return .done
             },
