@@ -9,7 +9,13 @@ BIN = $(if $(filter release,$(CONFIG)),.build/kitchen,.build/$(CONFIG)/kitchen)
 # libraries (ICU among them) have to be loaded and relocated.
 RELEASE_FLAGS = -c release --product kitchen --static-swift-stdlib
 
-.PHONY: run build test bench clean
+# `make install`: the binary in $(PREFIX)/bin, the lessons (with their fixtures and site) in
+# $(PREFIX)/share/kitchen/lessons, where the binary finds them relative to itself. PREFIX defaults to
+# /usr/local for root (or when it is writable), else ~/.local. DESTDIR stages a package.
+PREFIX ?= $(shell if [ "$$(id -u)" = 0 ] || [ -w /usr/local/bin ]; then echo /usr/local; else echo $$HOME/.local; fi)
+SHARE = $(DESTDIR)$(PREFIX)/share/kitchen
+
+.PHONY: run build test bench clean install uninstall
 
 run: build
 	@$(BIN) $(ARGS)
@@ -35,6 +41,19 @@ bench:
 	KITCHEN_BIN=.build/kitchen bench/lessons
 	KITCHEN_BIN=.build/kitchen bench/http
 	KITCHEN_BIN=.build/kitchen bench/runaways
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kitchen
+	-@command -v strip >/dev/null && strip $(DESTDIR)$(PREFIX)/bin/kitchen
+	rm -rf $(SHARE)/lessons
+	cp -R lessons $(SHARE)/lessons
+	@echo "Installed $(DESTDIR)$(PREFIX)/bin/kitchen; lessons in $(SHARE)/lessons."
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "$(PREFIX)/bin is not on your PATH: add it, or run $(PREFIX)/bin/kitchen";; esac
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/kitchen
+	rm -rf $(SHARE)
 
 clean:
 	rm -rf .build

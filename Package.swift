@@ -70,6 +70,8 @@ let package = Package(
             dependencies: [
                 "KitchenSQL",
                 "KitchenSupport",
+                // For explaining a route's SQL errors the way the prompt explains the learner's own.
+                "KitchenShell",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -19,7 +19,7 @@ public struct InProcessResponder: Sendable {
         if request.method == "HEAD" { response.body = [] }
         return LoggedRequest(id: id, time: 0, method: request.method, path: request.path, query: request.query, headers: headers,
                              body: serverRequest.body, status: response.status, responseHeaders: response.headers,
-                             responseBody: response.body, durationMilliseconds: 0)
+                             responseBody: response.body, durationMilliseconds: 0, explanation: response.explanation)
     }
 }
 

@@ -76,31 +76,38 @@ struct LearnerRoute: RouteHandler {
             return .error(422, "the data is not valid", extra: [("fields", .object(problems.map { ($0.0, .string($0.1)) }))])
         }
         do {
-            if let ownerSQL = definition.ownerSQL, let currentUser {
-                let owners = try run(ownerSQL, inputs: inputs, role: role, on: connection).rows
-                guard let owner = owners.first?.first else { return .error(404, "nothing at \(request.path)") }
-                guard case .integer(let ownerID) = owner, ownerID == currentUser else {
-                    return .error(403, "this belongs to another user")
-                }
+            return try answerWithSQL(request, inputs: inputs, currentUser: currentUser, role: role, connection: connection)
+        } catch let error as DatabaseError {
+            // The client gets a safe status; the learner's explanation travels in the log entry.
+            var response = Self.errorResponse(error)
+            if response.status == 500 {
+                response.explanation = RouteStatementCheck.explanation(of: error, in: definition, connection: connection)
             }
-            if let loginSQL = definition.loginSQL {
-                let rows = try run(loginSQL, inputs: inputs, role: role, on: connection).rows
-                guard case .integer(let user)? = rows.first?.first else {
-                    return .error(401, "wrong email or password")
-                }
-                let token = sessions.open(userID: user)
-                return .json(200, .object([("token", .string(token)), ("user_id", .integer(user))]),
-                             headers: [("Set-Cookie", "session=\(token); HttpOnly; SameSite=Strict; Path=/")])
-            }
-            guard let sql = definition.sql else { return ServerResponse(status: 204) }
-            let result: (columns: [String], rows: [[DatabaseValue]], changes: Int, lastRowID: Int64)
-            do {
-                result = try run(sql, inputs: inputs, role: role, on: connection)
-            } catch let error as DatabaseError {
-                return Self.errorResponse(error)
-            }
-            return shape(result, request: request)
+            return response
         }
+    }
+
+    /// The owner check, the login, and the route's own statement, once the inputs are valid.
+    func answerWithSQL(_ request: ServerRequest, inputs: [String: JSONValue], currentUser: Int64?,
+                       role: DatabaseAccess.Role, connection: Connection) throws -> ServerResponse {
+        if let ownerSQL = definition.ownerSQL, let currentUser {
+            let owners = try run(ownerSQL, inputs: inputs, role: role, on: connection).rows
+            guard let owner = owners.first?.first else { return .error(404, "nothing at \(request.path)") }
+            guard case .integer(let ownerID) = owner, ownerID == currentUser else {
+                return .error(403, "this belongs to another user")
+            }
+        }
+        if let loginSQL = definition.loginSQL {
+            let rows = try run(loginSQL, inputs: inputs, role: role, on: connection).rows
+            guard case .integer(let user)? = rows.first?.first else {
+                return .error(401, "wrong email or password")
+            }
+            let token = sessions.open(userID: user)
+            return .json(200, .object([("token", .string(token)), ("user_id", .integer(user))]),
+                         headers: [("Set-Cookie", "session=\(token); HttpOnly; SameSite=Strict; Path=/")])
+        }
+        guard let sql = definition.sql else { return ServerResponse(status: 204) }
+        return shape(try run(sql, inputs: inputs, role: role, on: connection), request: request)
     }
 
     func shape(_ result: (columns: [String], rows: [[DatabaseValue]], changes: Int, lastRowID: Int64), request: ServerRequest) -> ServerResponse {
@@ -150,7 +157,7 @@ struct LearnerRoute: RouteHandler {
         switch error.constraintKind {
         case "UNIQUE", "PRIMARY KEY": return .error(409, "conflict: that value is already taken")
         case "CHECK", "NOT NULL", "FOREIGN KEY", "DATATYPE": return .error(422, "the database refused the data (\(error.constraintKind!.lowercased()) rule)")
-        default: return .error(500, "the route's SQL failed; the server log has the details")
+        default: return .error(500, "the route's SQL failed; Kitchen's prompt (or kitchen serve) shows the learner why")
         }
     }
 }

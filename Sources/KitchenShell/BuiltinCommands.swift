@@ -23,7 +23,12 @@ public enum BuiltinCommands {
                 if !names.isEmpty { session.output.writeLine(columns(names, width: session.settings.terminalWidth ?? 80)) }
                 return .done
             },
-            DotCommand("schema", arguments: [.table()], group: "SQL", summary: "Show the CREATE statements (of TABLE and its indexes)") { session, arguments in
+            DotCommand("schema", arguments: [.table(), .choice("DIAGRAM", ["--diagram"], optional: true)], group: "SQL",
+                       summary: "Show the CREATE statements (of TABLE and its indexes); --diagram draws the tables instead") { session, arguments in
+                if arguments.contains("--diagram") {
+                    try drawDiagram(session, table: arguments.first { $0 != "--diagram" })
+                    return .done
+                }
                 let schema = try session.connection.schema()
                 let wanted = arguments.first?.lowercased()
                 if let wanted, schema.table(named: wanted) == nil {
@@ -32,6 +37,11 @@ public enum BuiltinCommands {
                 for entry in schema.statements where wanted == nil || entry.tableName.lowercased() == wanted {
                     session.output.writeLine(entry.sql + ";")
                 }
+                return .done
+            },
+            DotCommand("erd", arguments: [.table()], group: "SQL",
+                       summary: "Draw the tables, their columns and foreign keys as boxes (of TABLE and its neighbours)") { session, arguments in
+                try drawDiagram(session, table: arguments.first)
                 return .done
             },
         ]
@@ -93,6 +103,22 @@ public enum BuiltinCommands {
             },
             DotCommand("quit", aliases: ["exit"], summary: "Leave Kitchen") { _, _ in .quit },
         ]
+    }
+
+    /// `.schema --diagram` and `.erd`: boxes fitted to the terminal's width of the moment.
+    static func drawDiagram(_ session: ShellSession, table: String?) throws {
+        var diagram = try SchemaDiagram.read(from: session.connection)
+        if let table {
+            guard diagram.tables.contains(where: { $0.name.lowercased() == table.lowercased() }) else {
+                throw CommandError("no table named \(table). Tables here: \(diagram.tables.map(\.name).joined(separator: ", ")).")
+            }
+            diagram = diagram.around(table)
+        }
+        let lines = diagram.render(width: session.settings.terminalWidth ?? 100, unicode: session.settings.unicode, style: session.style)
+        // A drawing: never word-wrapped (it is fitted to the width already).
+        session.output.verbatim {
+            for line in lines { session.output.writeLine(line) }
+        }
     }
 
     static func help(_ table: CommandTable, pattern: String?, style: Style) -> String {

@@ -58,6 +58,7 @@ extension ServerPanel {
                 if !entry.body.isEmpty {
                     session.output.writeLine("    " + session.style.dim(String(entry.bodyText.prefix(200))))
                 }
+                if let why = entry.explanation?.first { session.output.writeLine("    " + session.style.red(why)) }
             }
             return .done
     }

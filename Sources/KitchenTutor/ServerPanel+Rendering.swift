@@ -15,10 +15,13 @@ extension ServerPanel {
         }
         guard !response.body.isEmpty else { return }
         if showHeaders { session.output.writeLine() }
-        if let json = response.json, (response.header("Content-Type") ?? "").contains("json") {
-            session.output.writeLine(json.pretty(color: session.settings.color))
-        } else {
-            session.output.writeLine(response.bodyText)
+        // The body is data: shown as sent, never word-wrapped.
+        session.output.verbatim {
+            if let json = response.json, (response.header("Content-Type") ?? "").contains("json") {
+                session.output.writeLine(json.pretty(color: session.settings.color))
+            } else {
+                session.output.writeLine(response.bodyText)
+            }
         }
     }
 

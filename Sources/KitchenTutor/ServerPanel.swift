@@ -107,7 +107,15 @@ public final class ServerPanel {
         guard let first = lines.first, RouteParser.startsDefinition(first) else { return .notMine }
         guard RouteParser.isComplete(lines) else { return .needsMore }
         do {
-            define(try RouteParser.parse(lines.joined(separator: "\n")), session: session)
+            let definitions = try RouteParser.parse(lines.joined(separator: "\n"))
+            // Prepared against the lesson's schema now, so an unknown table or column shows here.
+            for definition in definitions {
+                if let problem = try? server.database.withConnection({ RouteStatementCheck.problem(in: definition, on: $0, multiline: lines.count > 1) }) {
+                    session.reportExplanation(problem.lines)
+                    return .handled
+                }
+            }
+            define(definitions, session: session)
         } catch let error as RouteSyntaxError {
             session.reportFailure("in the route, " + error.description)
             session.errors.writeLine("  " + error.text)
@@ -152,10 +160,17 @@ public final class ServerPanel {
             return
         }
         do {
+            let logged = server.log.latest?.id ?? 0
             let response = try Blocking.run { [client] in try await client.send(request, port: port) }
             lastResponse = response
             if showWire { renderWire(request, session: session) }
             render(response, session: session)
+            // A route that failed: the client saw a bare 500, the learner sees why.
+            if let entry = server.log.entries(last: 20).last(where: { $0.id > logged && $0.method == request.method && $0.path == request.path }),
+               let explanation = entry.explanation {
+                session.reportExplanation(explanation, countsAsFailure: false)
+            }
+            for line in request.advice(status: response.status, body: response.json) { session.output.writeLine(session.style.cyan(line)) }
             onRequestSent?(request, response)
         } catch {
             session.reportFailure("\(error)")

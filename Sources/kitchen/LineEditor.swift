@@ -63,6 +63,9 @@ final class LineEditor {
         kitchen_el_bind(editLine, "^R", "em-inc-search-prev")
         // Let users override keys in ~/.editrc (or $EDITRC), after our defaults.
         el_source(editLine, nil)
+        // libedit re-reads the width when a prompt starts; a resize while the learner types is
+        // passed to it from Kitchen's own SIGWINCH handler (libedit's signal handling is off).
+        kitchen_sigwinch_install()
     }
 
     deinit {
@@ -75,6 +78,11 @@ final class LineEditor {
         free(promptCString)
         promptCString = strdup(prompt)
         _ = kitchen_sigint_take()  // a Ctrl-C pressed before the prompt appeared is stale
+
+        kitchen_sigwinch_set_callback({ editLine in
+            if let editLine { el_resize(OpaquePointer(editLine)) }
+        }, UnsafeMutableRawPointer(editLine))
+        defer { kitchen_sigwinch_set_callback(nil, nil) }
 
         var count: Int32 = 0
         guard let raw = el_gets(editLine, &count) else {

@@ -16,9 +16,12 @@ struct PromptLoop {
     func run(banner: String, prepare: (ShellSession) -> Void = { _ in }) -> Bool {
         let interactive = isatty(0) != 0 && isatty(1) != 0
         let color = interactive && getenv("NO_COLOR") == nil && (getenv("TERM").map { String(cString: $0) } ?? "") != "dumb"
-        let settings: ShellSettings = interactive ? .terminal(width: Terminal.terminalColumns(), color: color) : .batch
-        let session = ShellSession(connection: connection, settings: settings,
-                                   output: FileDescriptorOutput(descriptor: 1), errors: FileDescriptorOutput(descriptor: 2))
+        var settings: ShellSettings = interactive ? .terminal(width: Terminal.terminalColumns(), color: color) : .batch
+        settings.unicode = Terminal.isUTF8Locale()
+        // At a terminal, text is broken at spaces to the width of the moment (Terminal.swift).
+        let output: any OutputSink = interactive ? WordWrappingOutput(FileDescriptorOutput(descriptor: 1), width: Terminal.terminalColumns) : FileDescriptorOutput(descriptor: 1)
+        let errors: any OutputSink = interactive ? WordWrappingOutput(FileDescriptorOutput(descriptor: 2), width: Terminal.terminalColumns) : FileDescriptorOutput(descriptor: 2)
+        let session = ShellSession(connection: connection, settings: settings, output: output, errors: errors)
         // Ctrl-C stops the running statement through SQLite's own interrupt.
         kitchen_sigint_install()
         kitchen_sigint_set_callback(InterruptHandle.cFunction, connection.interruptHandle.database)
@@ -61,6 +64,8 @@ struct PromptLoop {
                 continue
             case .line(let line):
                 _ = kitchen_sigint_take()
+                // The window may have been resized since the last output.
+                session.settings.terminalWidth = Terminal.terminalColumns()
                 entry += entry.isEmpty ? line : "\n" + line
                 let result = session.feed(line: line)
                 if !session.isContinuing {

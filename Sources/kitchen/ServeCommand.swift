@@ -73,6 +73,8 @@ struct ServeCommand: ParsableCommand {
         server.log.onRecord { entry in
             let milliseconds = (entry.durationMilliseconds * 100).rounded() / 100
             output.write("\(entry.method) \(entry.target) \(entry.status) \(milliseconds) ms\n")
+            // Why a route failed, for the learner watching this window (the client got only a 500).
+            for line in entry.explanation ?? [] { output.write("  " + line + "\n") }
         }
         kitchen_sigint_install()
         let started: (port: Int, note: String?)
