@@ -39,13 +39,6 @@ public struct PromptRequest: Sendable, Equatable {
         }
     }
 
-    public init(method: String, target: String, headers: [Header], body: String?) {
-        self.method = method
-        self.target = target
-        self.headers = headers
-        self.body = body
-    }
-
     public static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
     public var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }

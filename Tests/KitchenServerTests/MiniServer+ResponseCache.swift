@@ -67,7 +67,7 @@ struct MiniServerResponseCacheTests {
                 route GET /visit = INSERT INTO categories (name) VALUES ('visit ' || abs(random())) RETURNING id
                 """
             for definition in try RouteParser.parse(text) {
-                live.server.routes.add(LearnerRoutes.route(for: definition, origin: "learner", sessions: live.server.sessions))
+                live.server.routes.add(PracticeRoutes.route(for: definition, origin: .learner, sessions: live.server.sessions))
             }
             #expect(try await live.send("GET", "/cheap?max=5").text.contains("Garlic Bread"))
             let prompt = try Connection(path: live.databasePath)

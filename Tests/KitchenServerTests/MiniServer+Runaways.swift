@@ -13,7 +13,7 @@ struct MiniServerRunawayTests {
     func sixRunaways() async throws {
         try await withLiveServer { live async throws in
             for definition in try RouteParser.parse(Self.runaway) {
-                live.server.routes.add(LearnerRoutes.route(for: definition, origin: "learner", sessions: live.server.sessions))
+                live.server.routes.add(PracticeRoutes.route(for: definition, origin: .learner, sessions: live.server.sessions))
             }
             let started = ContinuousClock.now
             let runaways = (0..<6).map { _ in Task { try await live.send("GET", "/forever") } }
@@ -50,7 +50,7 @@ struct MiniServerRunawayTests {
     func writesPassRunaways() async throws {
         try await withLiveServer { live async throws in
             for definition in try RouteParser.parse(Self.runaway) {
-                live.server.routes.add(LearnerRoutes.route(for: definition, origin: "learner", sessions: live.server.sessions))
+                live.server.routes.add(PracticeRoutes.route(for: definition, origin: .learner, sessions: live.server.sessions))
             }
             let runaways = (0..<3).map { _ in Task { try await live.send("GET", "/forever") } }
             try await Task.sleep(for: .milliseconds(300))
