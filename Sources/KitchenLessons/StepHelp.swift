@@ -38,10 +38,21 @@ public struct StepHelp: Sendable {
         guard !solution.isEmpty else { return false }
         let text = plain(hint)
         if step.check.answerKind == .text {
-            // A choice's solution is a letter: it is given away by the answer command itself.
-            return text.contains(".answer " + solution)
+            // A question is given away by the answer command it names (`.answer c` when the
+            // solution is c's text counts: the check knows a letter and its text are one answer).
+            return answersNamed(in: hint).contains { step.check.isSameAnswer(Answer($0), Answer(step.solution)) }
         }
         return text.contains(solution)
+    }
+
+    /// What follows each `.answer` in a hint, up to a closing mark: `Type `.answer c` (the
+    /// pantry)` names "c".
+    static func answersNamed(in hint: String) -> [String] {
+        hint.ranges(of: ".answer ").map { range in
+            let rest = hint[range.upperBound...]
+            let answer = String(rest.prefix { !"`()\",;\n".contains($0) }).trimmed
+            return answer.hasSuffix(".") ? String(answer.dropLast()) : answer
+        }
     }
 
     /// Lower case, code marks and runs of space folded, trailing semicolons dropped.

@@ -82,3 +82,7 @@ public enum FieldValidation {
         return day <= days
     }
 }
+
+extension JSONValue {
+    var isBool: Bool { if case .bool = self { return true } else { return false } }
+}

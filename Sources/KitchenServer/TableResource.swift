@@ -222,13 +222,11 @@ public struct TableResource: Sendable {
                 if column.notNull { problems.append((name, .string("must not be null"))) }
                 continue
             }
-            switch (column.expected, value) {
-            case ("integer", .integer), ("integer", .bool), ("number", .integer), ("number", .number), ("text", .string), (nil, _):
-                break
-            case ("integer", _): problems.append((name, .string("must be a whole number")))
-            case ("number", _): problems.append((name, .string("must be a number")))
-            case ("text", _): problems.append((name, .string("must be text (a string in double quotes)")))
-            default: break
+            // The column's type checked as a route's rule would be: one validator for both. JSON
+            // true and false are fine in an INTEGER column (SQLite keeps booleans as 0 and 1).
+            if let kind = column.expected.flatMap(FieldRule.Kind.init(rawValue:)), !(kind == .integer && value.isBool),
+               let problem = FieldValidation.check(FieldRule(name: name, required: false, kind: kind), value, fromQuery: false) {
+                problems.append((name, .string(problem)))
             }
         }
         if !partial {

@@ -13,8 +13,8 @@ struct Kitchen: ParsableCommand {
     static let version = "0.1.0"
 
     /// Parses the arguments, then runs the command. Usage errors print the usage (exit 64);
-    /// failures while running print one line on standard error with the exit code of
-    /// `RuntimeError` (2: input Kitchen cannot use) or 1 for anything else.
+    /// failures while running print one line on standard error, with the exit code of
+    /// `RuntimeError` (2: input Kitchen cannot use), or 1 for anything else.
     static func main() {
         // SQL functions every connection gets, before any command opens one.
         BcryptFunctions.registerEverywhere()
@@ -29,13 +29,9 @@ struct Kitchen: ParsableCommand {
         } catch let error as RuntimeError {
             printError("kitchen: \(error)")
             Glibc.exit(error.exitCode)
-        } catch let error as ExitCode {
-            exit(withError: error)
-        } catch let error as CleanExit {
-            exit(withError: error)
         } catch {
-            printError("kitchen: \(error)")
-            Glibc.exit(1)
+            // ExitCode, CleanExit, help requests, and any other error as one line (exit 1).
+            exit(withError: error)
         }
     }
 

@@ -42,7 +42,7 @@ extension LessonsCommand {
             abstract: "List the lessons with your progress.")
 
         @OptionGroup var lessons: LessonsOptions
-        @Option(help: "text or json") var format: ListFormat = .text
+        @Option(help: "How to print the list.") var format: ListFormat = .text
 
         func run() throws {
             let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(lessons.resolved)
@@ -81,13 +81,10 @@ extension LessonsCommand {
         @Argument(help: "A step: its number (from 1) or its id.") var step: String?
         @Flag(help: "Print the reference solution alone, raw, for piping into `kitchen check`.") var solution = false
 
-        func validate() throws {
-            if solution && step == nil { throw ValidationError("--solution needs a STEP") }
-        }
-
         func run() throws {
             let found = try LessonLookup.lesson(lesson, in: lessons.resolved)
-            if solution, let step {
+            if solution {
+                guard let step else { throw LessonLookup.badInput("--solution needs a STEP") }
                 print(try LessonLookup.step(step, of: found).solution.trimmingTrailingNewlines())
                 return
             }
@@ -144,7 +141,7 @@ extension LessonsCommand {
 
         @OptionGroup var lessons: LessonsOptions
         @Argument(help: "Lesson ids (default: all).") var ids: [String] = []
-        @Option(help: "text or junit") var format: TestReportFormat = .text
+        @Option(help: "How to report: for people, or JUnit XML for CI.") var format: TestReportFormat = .text
 
         func run() throws {
             let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(lessons.resolved)

@@ -26,10 +26,10 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var lessons: LessonsOptions
     @Option(help: ArgumentHelp("Serve this lesson's database and API.", valueName: "ID")) var lesson: String?
     @Option(name: .customLong("db"), help: ArgumentHelp("Serve every table of this database file.", valueName: "FILE")) var databasePath: String?
-    @Option(help: ArgumentHelp("The port (default: any free port).", valueName: "N")) var port: Int = 0
+    @Option(help: ArgumentHelp("The port (default: any free port).", valueName: "N")) var port: Int?
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard (0...65535).contains(port ?? 0) else { throw ValidationError("--port must be between 0 and 65535") }
         if lesson != nil && databasePath != nil { throw ValidationError("give --lesson or --db, not both") }
     }
 
@@ -79,7 +79,7 @@ struct ServeCommand: ParsableCommand {
         kitchen_sigint_install()
         let started: (port: Int, note: String?)
         do {
-            started = try Blocking.run { try await server.start(port: port) }
+            started = try Blocking.run { try await server.start(port: port ?? 0) }
         } catch {
             throw RuntimeError("\(error)")
         }

@@ -78,5 +78,9 @@ struct LessonRunHelp {
         #expect(names(try run.send(.hint)) == ["hintWithheld"])
         #expect(!StepHelp.revealsSolution("Ingredients.", of: try #require(run.step)))
         #expect(StepHelp.revealsSolution("Type `.answer b`.", of: try #require(run.step)))
+        // The right option named by its text or number gives it away too; a wrong one does not.
+        #expect(StepHelp.revealsSolution("Type `.answer The pantry` (where things are kept).", of: try #require(run.step)))
+        #expect(StepHelp.revealsSolution("Type .answer 2", of: try #require(run.step)))
+        #expect(!StepHelp.revealsSolution("Not `.answer a`: the menu cooks nothing.", of: try #require(run.step)))
     }
 }

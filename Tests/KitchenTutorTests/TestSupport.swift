@@ -135,7 +135,7 @@ let pantryLesson = """
           kind: choice
           options: [The menu, The pantry]
         hints: [Ingredients., Type `.answer b`.]
-        solution: b
+        solution: The pantry
         wrong:
           - answer: a
             expect: not the right answer
