@@ -99,11 +99,19 @@ enum HiddenVariant {
             for table in tables where try hasRowid(table, in: database) {
                 let alias = aliasOf[table.lowercased()]
                 let keys = try database.fetchAll("SELECT \"table\", \"from\" FROM pragma_foreign_key_list(?)", arguments: [.text(table)])
-                let followsParent = alias != nil && keys.contains { key in
-                    key[1].textValue?.lowercased() == alias?.lowercased() && aliasOf[(key[0].textValue ?? "").lowercased()] != nil
+                let parentKey = keys.first { key in
+                    alias != nil && key[1].textValue?.lowercased() == alias?.lowercased() && aliasOf[(key[0].textValue ?? "").lowercased()] != nil
                 }
-                if followsParent {
-                    try database.execute("DELETE FROM temp.kitchen_renumber WHERE tbl = '\(table.replacing("'", with: "''"))'")
+                if let parentKey, let parent = parentKey[0].textValue, let alias {
+                    // Its ids move with the parent's, and so do the tables that refer to it.
+                    let name = "'" + table.replacing("'", with: "''") + "'"
+                    let parentName = "'" + (tables.first { $0.lowercased() == parent.lowercased() } ?? parent).replacing("'", with: "''") + "'"
+                    try database.execute("DELETE FROM temp.kitchen_renumber WHERE tbl = \(name)")
+                    try database.execute("""
+                        INSERT INTO temp.kitchen_renumber (tbl, old, new)
+                        SELECT \(name), old, new FROM temp.kitchen_renumber
+                        WHERE tbl = \(parentName) AND old IN (SELECT \(SQLIdentifier.quote(alias)) FROM \(SQLIdentifier.quote(table)))
+                        """)
                 } else {
                     renumbered.append(table)
                 }

@@ -243,4 +243,25 @@ struct GradingHoles {
         let badClass = lessonYAML(steps: [stepYAML(check: "kind: sql-state", solution: "SELECT 1") + "    probes:\n      - sql: SELECT 1\n        error: CHEK\n"])
         #expect(throws: LessonProblem.self) { try parseLesson(badClass) }
     }
+
+    @Test("a table whose key is a foreign key takes its parent's new ids, and the tables that refer to it follow")
+    func renumberedOneToOne() throws {
+        let setup = """
+            CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+            CREATE TABLE detail (parent_id INTEGER PRIMARY KEY REFERENCES parent(id), note TEXT);
+            CREATE TABLE remark (id INTEGER PRIMARY KEY, detail_id INTEGER NOT NULL REFERENCES detail(parent_id), body TEXT);
+            INSERT INTO parent VALUES (1, 'one'), (2, 'two'), (3, 'three'), (4, 'four'), (5, 'five');
+            INSERT INTO detail VALUES (2, 'of two'), (4, 'of four'), (5, 'of five');
+            INSERT INTO remark VALUES (1, 2, 'about two'), (2, 5, 'about five');
+            """
+        let lesson = try parseLesson(lessonYAML(steps: [stepYAML(check: "kind: sql-result", solution: "SELECT 1")], setup: setup))
+        let variant = try Connection.inMemory(copying: try LessonDatabases(lesson: lesson).variant(ofStep: 0))
+        #expect(try variant.fetchAll("PRAGMA foreign_key_check").isEmpty)
+        let joined = try variant.fetchAll("""
+            SELECT p.name, d.note, r.body FROM remark r JOIN detail d ON d.parent_id = r.detail_id JOIN parent p ON p.id = d.parent_id
+            WHERE r.body NOT LIKE '%(v)' ORDER BY p.name
+            """)
+        #expect(joined == [[.text("five"), .text("of five"), .text("about five")], [.text("two"), .text("of two"), .text("about two")]])
+        #expect(try variant.fetchAll("SELECT name FROM parent WHERE id = 2") != [[.text("two")]])
+    }
 }
