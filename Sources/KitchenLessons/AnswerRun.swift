@@ -24,6 +24,9 @@ public struct AnswerRun: Sendable {
     public var lastQuery: String?
     /// The first error; statements after it did not run.
     public var error: DatabaseError?
+    /// The statements that ran and may change the database (SQLite's `sqlite3_stmt_readonly` says
+    /// no): INSERT, UPDATE, DELETE, CREATE, DROP, ALTER… Transaction control does not count.
+    public var writes: [String] = []
 
     /// Runs every statement of `answer` on `connection`, stopping at the first error.
     public static func run(_ answer: Answer, on connection: Connection, rowLimit: Int = 100_000) -> AnswerRun {
@@ -33,6 +36,7 @@ public struct AnswerRun: Sendable {
             try connection.forEachStatement(in: answer.text) { statement in
                 run.statements.append(statement.sql)
                 lastOffset = statement.offset
+                if !statement.isReadOnly { run.writes.append(statement.sql) }
                 if statement.columnCount > 0 {
                     var rows: [[DatabaseValue]] = []
                     var truncated = false

@@ -128,10 +128,22 @@ public struct Answer: Sendable, Equatable {
 
     public var isEmpty: Bool { text.trimmed.isEmpty }
 
-    /// The answer with case, runs of white space and trailing semicolons folded, for recognising
-    /// a known-wrong answer however it was typed.
+    /// The answer with case (outside quotes: 'Sorbet' and 'sorbet' are different answers), runs of
+    /// white space and trailing semicolons folded, for recognising a known-wrong answer however it
+    /// was typed.
     public var normalized: String {
-        var words = text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        var folded = ""
+        var quote: Character?
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil }
+                folded.append(character)
+            } else {
+                if character == "'" || character == "\"" { quote = character }
+                folded += character.lowercased()
+            }
+        }
+        var words = folded.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         while words.hasSuffix(";") || words.hasSuffix(" ") { words.removeLast() }
         return words.replacing(" ;", with: ";").replacing("; ", with: ";")
     }

@@ -56,6 +56,8 @@ public struct Step: Sendable {
     public var wrongAnswers: [WrongAnswer]
     /// SQL run when the step starts, after the earlier steps' solutions.
     public var setupSQL: String?
+    /// Statements run after a passing answer that must be refused or must succeed.
+    public var probes: [BehaviourProbe] = []
     /// Where the step starts in its file, for error messages.
     public var line: Int
 }

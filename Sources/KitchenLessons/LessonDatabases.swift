@@ -23,16 +23,16 @@ public final class LessonDatabases {
     public func setup() throws -> [UInt8] {
         if let setupBytes { return setupBytes }
         let database = try Connection(path: ":memory:", policy: policy)
-        try database.trusted {
-            if let fixture = lesson.setup.fixtureSQL {
-                do { try database.execute(fixture) } catch let error as DatabaseError {
-                    throw LessonProblem(file: "fixtures/\(lesson.setup.fixtureName ?? "?").sql", line: nil, message: "the fixture fails: \(error.message)\(error.sql.map { " in: \($0.prefix(120))" } ?? "")")
-                }
+        // Lesson SQL runs under the same sandbox as the learner's: a lesson file is input too,
+        // and an ATTACH in it must not write outside the sandbox during lint, test or the prompt.
+        if let fixture = lesson.setup.fixtureSQL {
+            do { try database.execute(fixture) } catch let error as DatabaseError {
+                throw LessonProblem(file: "fixtures/\(lesson.setup.fixtureName ?? "?").sql", line: nil, message: "the fixture fails: \(error.message)\(error.sql.map { " in: \($0.prefix(120))" } ?? "")")
             }
-            if let sql = lesson.setup.sql {
-                do { try database.execute(sql) } catch let error as DatabaseError {
-                    throw LessonProblem(file: lesson.file, line: lesson.setup.sqlLine, message: "setup.sql fails: \(error.message)\(error.sql.map { " in: \($0.prefix(120))" } ?? "")")
-                }
+        }
+        if let sql = lesson.setup.sql {
+            do { try database.execute(sql) } catch let error as DatabaseError {
+                throw LessonProblem(file: lesson.file, line: Self.line(of: error, in: sql, blockAt: lesson.setup.sqlLine), message: "setup.sql fails: \(error.message)\(error.sql.map { " in: \($0.prefix(120))" } ?? "")")
             }
         }
         let bytes = try database.serialize()
@@ -54,7 +54,7 @@ public final class LessonDatabases {
                 _ = AnswerRun.run(Answer(lesson.steps[index - 1].solution), on: database)
             }
             if let sql = step.setupSQL {
-                do { try database.trusted { try database.execute(sql) } } catch let error as DatabaseError {
+                do { try database.execute(sql) } catch let error as DatabaseError {
                     throw LessonProblem(file: lesson.file, line: step.line, message: "the setup of step '\(step.id)' fails: \(error.message)")
                 }
             }
@@ -110,46 +110,13 @@ public final class LessonDatabases {
         context.makeSchemaOnly = { [self] in try schemaOnly(ofStep: index) }
         return context
     }
-}
 
-/// Makes a deterministic variant of a database: same schema, other rows and values.
-enum HiddenVariant {
-    static func make(from bytes: [UInt8], extraSQL: String?, policy: SandboxPolicy, lesson: Lesson) throws -> [UInt8] {
-        let database = try Connection.inMemory(copying: bytes, policy: policy)
-        try database.trusted {
-            let schema = try database.schema()
-            for table in schema.tables where table.type == "table" {
-                let info = try database.fetchAll("SELECT name, type, pk FROM pragma_table_info(?)", arguments: [.text(table.name)])
-                let integerKeys = info.filter { ($0[2].textValue ?? "0") != "0" && ($0[1].textValue ?? "").uppercased() == "INTEGER" }
-                let singleIntegerKey = integerKeys.count == 1 && info.filter { ($0[2].textValue ?? "0") != "0" }.count == 1
-                let columns = info.compactMap { row -> (name: String, isKey: Bool)? in
-                    guard let name = row[0].textValue else { return nil }
-                    return (name, singleIntegerKey && integerKeys.first?[0].textValue == name)
-                }.filter { !$0.isKey }
-                guard !columns.isEmpty else { continue }
-                let names = columns.map { SQLIdentifier.quote($0.name) }.joined(separator: ", ")
-                let values = columns.map { column in
-                    let quoted = SQLIdentifier.quote(column.name)
-                    return "CASE WHEN typeof(\(quoted)) = 'text' THEN \(quoted) || ' (v)' ELSE \(quoted) END"
-                }.joined(separator: ", ")
-                let quotedTable = SQLIdentifier.quote(table.name)
-                // Rows that would break a constraint are skipped; a table that cannot take copies at
-                // all (a foreign key to a changed text value) keeps its rows.
-                try database.execute("SAVEPOINT variant")
-                do {
-                    try database.execute("INSERT OR IGNORE INTO \(quotedTable) (\(names)) SELECT \(values) FROM \(quotedTable) WHERE rowid % 3 = 0")
-                    try database.execute("RELEASE variant")
-                } catch {
-                    try database.execute("ROLLBACK TO variant")
-                    try database.execute("RELEASE variant")
-                }
-            }
-            if let extraSQL {
-                do { try database.execute(extraSQL) } catch let error as DatabaseError {
-                    throw LessonProblem(file: lesson.file, line: lesson.setup.variantLine, message: "setup.variant fails: \(error.message)")
-                }
-            }
-        }
-        return try database.serialize()
+    /// The file line of a failing statement inside a block scalar (`sql: |`) that starts on the
+    /// line after `blockAt`.
+    static func line(of error: DatabaseError, in text: String, blockAt: Int?) -> Int? {
+        guard let blockAt else { return nil }
+        guard let offset = error.inputOffset else { return blockAt }
+        let before = Array(text.utf8).prefix(offset)
+        return blockAt + 1 + before.filter { $0 == 0x0A }.count
     }
 }

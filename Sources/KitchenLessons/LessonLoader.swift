@@ -152,7 +152,7 @@ public struct LessonLoader {
 
     private func parseStep(_ node: Node, file: String) throws -> Step {
         let reader = try YAMLReader(node, file: file, what: "a step")
-        try reader.checkKeys(allowed: ["id", "title", "text", "task", "check", "hints", "solution", "wrong", "setup"], what: "a step")
+        try reader.checkKeys(allowed: ["id", "title", "text", "task", "check", "hints", "solution", "wrong", "setup", "probes"], what: "a step")
         let id = try reader.nonEmptyString("id", in: "a step")
         try Self.checkIdentifier(id, reader: reader, key: "id")
         let what = "step '\(id)'"
@@ -181,7 +181,11 @@ public struct LessonLoader {
                 line: entry.line
             )
         }
-        return Step(
+        let probes = try (reader.list("probes") ?? []).map { try BehaviourProbe.parse($0, file: file, step: id) }
+        if !probes.isEmpty && check.answerKind != .sql {
+            throw reader.problem("'probes' run SQL after an SQL answer; a \(kindName) step cannot have them", at: reader.line(of: "probes"))
+        }
+        var step = Step(
             id: id,
             title: try reader.nonEmptyString("title", in: what),
             text: try reader.nonEmptyString("text", in: what),
@@ -194,6 +198,8 @@ public struct LessonLoader {
             setupSQL: try reader.optionalString("setup"),
             line: reader.line
         )
+        step.probes = probes
+        return step
     }
 
     static func parent(of path: String) -> String {

@@ -32,9 +32,13 @@ public struct LessonSelfTest {
             if let setupProblem {
                 problems.append(setupProblem)
             } else {
-                let reference = grader.grade(Answer(step.solution), step: index)
-                if !reference.passed {
-                    problems.append("the solution does not pass: \(reference.explanation)")
+                do {
+                    let reference = try grader.verdict(for: Answer(step.solution), step: index)
+                    if !reference.passed {
+                        problems.append("the solution does not pass its own check: \(reference.explanation)")
+                    }
+                } catch {
+                    problems.append("\(error)")
                 }
                 for wrong in step.wrongAnswers {
                     let verdict = grader.grade(Answer(wrong.answer), step: index)

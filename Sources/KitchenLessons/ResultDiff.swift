@@ -61,6 +61,9 @@ public struct ResultDiff: Sendable {
             }
             missing = unmatched
         }
+        if !missing.isEmpty || !extra.isEmpty, expected.rows.count == actual.rows.count, let explained = explainShape(expected: expected, actual: actual) {
+            return explained
+        }
         var lines: [String] = []
         if !missing.isEmpty || !extra.isEmpty {
             lines.append("Expected \(Self.rows(expected.rows.count)), got \(Self.rows(actual.rows.count)).")
@@ -95,7 +98,9 @@ public struct ResultDiff: Sendable {
         case .null: return "n"
         case .integer(let number): return "#\(number)"
         case .real(let number):
-            let digits = max(1, min(15, Int((-log10(tolerance)).rounded())))
+            // Rounded to d significant digits, two values share a key only when they differ by
+            // less than 10^(1-d) relatively: d = 1 - log10(tolerance) keeps that within it.
+            let digits = max(1, min(15, Int((1 - log10(tolerance)).rounded(.up))))
             let rounded = Self.significantValue(number, digits: digits)
             // 3, 3.0 and 3.0000000000000004 are all the number 3.
             if rounded == rounded.rounded(), abs(rounded) < 9e15 { return "#\(Int64(rounded))" }
@@ -105,6 +110,122 @@ public struct ResultDiff: Sendable {
         }
     }
 
+    // MARK: Explaining a difference of shape
+
+    /// When every row is wrong in the same way, one sentence says how: the columns are in another
+    /// order, the values have the right digits but another type, or a single column is wrong.
+    private func explainShape(expected: ResultSet, actual: ResultSet) -> [String]? {
+        let width = expected.columns.count
+        // Each explanation costs a few passes over the rows; a huge result gets the plain listing.
+        guard width > 0, !expected.rows.isEmpty, expected.rows.count <= 20_000 else { return nil }
+        if width > 1, columnOrder(expected: expected, actual: actual) != nil {
+            return ["The columns are in a different order: expected \(expected.columns.joined(separator: ", ")); got \(actual.columns.joined(separator: ", ")). The rows are right otherwise."]
+        }
+        // Type only: the same rows when text that spells a number is read as that number.
+        if sameMultiset(expected.rows.map { looseKey($0) }, actual.rows.map { looseKey($0) }) {
+            for column in 0..<width {
+                let want = expected.rows.map { Self.typeName($0[column]) }
+                let have = actual.rows.map { Self.typeName($0[column]) }
+                guard Set(want) != Set(have) || want.sorted() != have.sorted() else { continue }
+                let example = actual.rows.first { row in !expected.rows.contains { Self.typeName($0[column]) == Self.typeName(row[column]) } }?[column]
+                    ?? actual.rows[0][column]
+                let wanted = Self.typeName(expected.rows.first { Self.typeName($0[column]) != Self.typeName(example) }?[column] ?? expected.rows[0][column])
+                return ["The values are right but their type is not: the column \(actual.columns[column]) holds \(Self.typeName(example)) values such as \(example.sqlLiteral) where \(wanted) values are expected. Numbers stored as text compare and sort as text; CAST(… AS INTEGER) or CAST(… AS REAL) converts, and typeof() shows a value's type."]
+            }
+        }
+        // A single wrong column: every row is right once that column is left out.
+        if width > 1 {
+            for column in 0..<width {
+                let projectedExpected = expected.rows.map { row in key(row.enumerated().filter { $0.offset != column }.map(\.element)) }
+                let projectedActual = actual.rows.map { row in key(row.enumerated().filter { $0.offset != column }.map(\.element)) }
+                guard sameMultiset(projectedExpected, projectedActual) else { continue }
+                var unused = Array(actual.rows.indices)
+                var examples: [String] = []
+                for (index, row) in expected.rows.enumerated() {
+                    guard let match = unused.firstIndex(where: { projectedActual[$0] == projectedExpected[index] }) else { continue }
+                    let other = actual.rows[unused.remove(at: match)]
+                    if key(row[column]) != key(other[column]) && !rowsMatch([row[column]], [other[column]]) && examples.count < shownRows {
+                        examples.append("  " + Self.describe(row) + "   expected \(actual.columns[column]) = \(Self.shown(row[column])), got \(Self.shown(other[column]))")
+                    }
+                }
+                guard !examples.isEmpty else { continue }
+                return ["Every row is right except the column \(actual.columns[column]), which is wrong in some rows, for example:"] + examples
+            }
+        }
+        return nil
+    }
+
+    /// The order of `actual`'s columns that makes its rows `expected`'s, when it is not the
+    /// order they are in: by name when the names are the same set, else by the values.
+    private func columnOrder(expected: ResultSet, actual: ResultSet) -> [Int]? {
+        let width = expected.columns.count
+        var candidates: [[Int]] = []
+        let wantedNames = expected.columns.map { $0.lowercased() }
+        let gotNames = actual.columns.map { $0.lowercased() }
+        if Set(wantedNames).count == width, Set(wantedNames) == Set(gotNames) {
+            candidates.append(wantedNames.map { name in gotNames.firstIndex(of: name)! })
+        }
+        // Trying every order costs width! passes over the rows: only for small results.
+        let orders = (1...max(1, width)).reduce(1, *)
+        if width <= 6, orders * expected.rows.count <= 200_000 {
+            candidates += Self.permutations(width)
+        }
+        for order in candidates where order != Array(0..<width) {
+            let reordered = actual.rows.map { row in order.map { row[$0] } }
+            if sameMultiset(expected.rows.map(key), reordered.map(key)) { return order }
+        }
+        return nil
+    }
+
+    private func sameMultiset(_ first: [String], _ second: [String]) -> Bool {
+        guard first.count == second.count else { return false }
+        var counts: [String: Int] = [:]
+        for item in first { counts[item, default: 0] += 1 }
+        for item in second {
+            guard let count = counts[item], count > 0 else { return false }
+            counts[item] = count - 1
+        }
+        return true
+    }
+
+    /// A row's key with text that spells a number read as the number.
+    private func looseKey(_ row: [DatabaseValue]) -> String {
+        row.map { value in
+            if case .text(let text) = value, let number = Double(text.trimmed) {
+                return key(number == number.rounded() && abs(number) < 9e15 ? .integer(Int64(number)) : .real(number))
+            }
+            return key(value)
+        }.joined(separator: "\u{1F}")
+    }
+
+    static func typeName(_ value: DatabaseValue) -> String {
+        switch value {
+        case .null: "NULL"
+        case .integer: "integer"
+        case .real: "real"
+        case .text: "text"
+        case .blob: "blob"
+        }
+    }
+
+    static func shown(_ value: DatabaseValue) -> String {
+        if case .text(let text) = value { return "'\(text)'" }
+        return describe([value])
+    }
+
+    static func permutations(_ count: Int) -> [[Int]] {
+        guard count > 1 else { return [Array(0..<count)] }
+        var result: [[Int]] = []
+        for rest in permutations(count - 1) {
+            for position in 0...rest.count {
+                var order = rest
+                order.insert(count - 1, at: position)
+                result.append(order)
+            }
+        }
+        return result
+    }
+
     static func significantValue(_ value: Double, digits: Int) -> Double {
         guard value != 0, value.isFinite else { return value }
         let magnitude = Int(floor(log10(abs(value))))
@@ -112,12 +233,14 @@ public struct ResultDiff: Sendable {
         return (value * scale).rounded() / scale
     }
 
-    /// Two rows are the same when every value is: numbers within the relative tolerance.
+    /// Two rows are the same when every value is: numbers within the relative tolerance (and,
+    /// for rounding noise around zero such as 5.55e-17 for 0.1 + 0.2 - 0.3, within 1e-12).
     func rowsMatch(_ first: [DatabaseValue], _ second: [DatabaseValue]) -> Bool {
         guard first.count == second.count else { return false }
         for (a, b) in zip(first, second) {
             if let x = Self.number(a), let y = Self.number(b) {
-                if abs(x - y) > tolerance * max(1, abs(x), abs(y)) { return false }
+                let difference = abs(x - y)
+                if difference > tolerance * max(abs(x), abs(y)) && difference > 1e-12 { return false }
             } else if key(a) != key(b) {
                 return false
             }

@@ -203,26 +203,6 @@ enum LessonLookup {
     }
 }
 
-/// Checks that need the database: setup SQL, step set-ups, solutions.
-enum LessonLint {
-    static func deepProblems(of lesson: Lesson) -> [LessonProblem] {
-        let grader = Grader(lesson: lesson)
-        do { _ = try grader.databases.setup() } catch let problem as LessonProblem {
-            return [problem]
-        } catch {
-            return [LessonProblem(file: lesson.file, line: nil, message: "\(error)")]
-        }
-        var problems: [LessonProblem] = []
-        for (index, step) in lesson.steps.enumerated() {
-            let verdict = grader.grade(Answer(step.solution), step: index)
-            if !verdict.passed {
-                problems.append(LessonProblem(file: lesson.file, line: step.line, message: "the solution of step '\(step.id)' does not pass: \(verdict.explanation)"))
-            }
-        }
-        return problems
-    }
-}
-
 /// JUnit XML, which CI systems read.
 enum JUnit {
     static func report(outcomes: [LessonSelfTest.Outcome], loadProblems: [LessonProblem]) -> String {

@@ -95,7 +95,7 @@ struct LessonLoaderErrors {
         let problem = try #require(error)
         #expect(problem.file == "11-setup-fails.yaml")
         #expect(problem.message.hasPrefix("setup.sql fails: no such table: special"))
-        #expect(problem.line == 7)
+        #expect(problem.line == 9, "the line of the failing statement inside the block")
     }
 
     @Test("a reference solution that does not pass its own check is caught by the self-test")
@@ -105,7 +105,7 @@ struct LessonLoaderErrors {
         #expect(outcomes.map(\.stepID) == ["fine", "broken"])
         #expect(outcomes[0].problems.isEmpty, "\(outcomes[0].problems)")
         #expect(outcomes[1].line == 17)
-        #expect(outcomes[1].problems.first == "the solution does not pass: Your statements ran without an error, but this step wants the database to refuse one with a UNIQUE error.")
+        #expect(outcomes[1].problems.first == "the solution does not pass its own check: Your statements ran without an error, but this step wants the database to refuse one with a UNIQUE error.")
     }
 
     @Test("an empty file, a file that is not a mapping and a step list that is empty are errors")

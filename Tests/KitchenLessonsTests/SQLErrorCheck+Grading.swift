@@ -3,8 +3,15 @@ import Testing
 
 @Suite("sql-error: the learner must make the database refuse a statement with a given error class")
 struct SQLErrorCheckGrading {
-    func errorStep(_ errorClass: String) throws -> Grader {
-        try grader(check: "kind: sql-error\nerror: \(errorClass)", solution: "SELECT 1")
+    /// A step whose reference is `solution` (by default one that the database refuses with the class).
+    func errorStep(_ errorClass: String, solution: String? = nil) throws -> Grader {
+        let references = [
+            "CHECK": "INSERT INTO items (name, price) VALUES ('Cake', -1)", "UNIQUE": "INSERT INTO items (name, price) VALUES ('Tea', 2)",
+            "NOT NULL": "INSERT INTO items (name, price) VALUES (NULL, 2)", "FOREIGN KEY": "INSERT INTO items (name, price, category_id) VALUES ('Cake', 2, 99)",
+            "PRIMARY KEY": "INSERT INTO categories (id, name) VALUES (1, 'Desserts')", "syntax": "SELEC name FROM items",
+            "no such table": "SELECT * FROM dishes", "no such column": "SELECT colour FROM items",
+        ]
+        return try grader(check: "kind: sql-error\nerror: \(errorClass)", solution: solution ?? references[errorClass]!)
     }
 
     @Test("each constraint class passes with the statement that breaks it", arguments: [
@@ -46,7 +53,7 @@ struct SQLErrorCheckGrading {
 
     @Test("foreign keys are enforced in the grading copies")
     func foreignKeysEnforced() throws {
-        let verdict = try errorStep("FOREIGN KEY").grade("DELETE FROM categories WHERE id = 1")
+        let verdict = try errorStep("FOREIGN KEY", solution: "DELETE FROM categories WHERE id = 1").grade("DELETE FROM categories WHERE id = 1")
         #expect(verdict.passed, "\(verdict.explanation)")
     }
 
@@ -58,7 +65,8 @@ struct SQLErrorCheckGrading {
     @Test("statements before the refused one apply, so an answer may set up the duplicate it then tries")
     func earlierStatementsApply() throws {
         // docs/lesson-format.md: the last statement must fail; SQLite undoes that statement alone.
-        let verdict = try errorStep("UNIQUE").grade("INSERT INTO items (name, price) VALUES ('Twin', 1); INSERT INTO items (name, price) VALUES ('Twin', 2);")
+        let twin = "INSERT INTO items (name, price) VALUES ('Twin', 1); INSERT INTO items (name, price) VALUES ('Twin', 2);"
+        let verdict = try errorStep("UNIQUE", solution: twin).grade(twin)
         #expect(verdict.passed, "\(verdict.explanation)")
     }
 }

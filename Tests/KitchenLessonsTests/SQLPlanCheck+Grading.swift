@@ -21,7 +21,7 @@ struct SQLPlanCheckGrading {
         let grader = try grader(check: planOfQuery, solution: "CREATE INDEX items_price ON items(price);")
         let verdict = grader.grade("CREATE INDEX by_category ON items (category_id)")
         #expect(!verdict.passed)
-        #expect(verdict.summary == "The plan does not use an index yet, so SQLite reads the whole table:")
+        #expect(verdict.summary == "The plan does not use an index to find the rows yet, so SQLite reads the whole table:")
         #expect(verdict.details.contains { $0.contains("SCAN items") })
     }
 
@@ -31,7 +31,7 @@ struct SQLPlanCheckGrading {
         #expect(grader.grade("CREATE INDEX items_price ON items(price)").passed)
         let verdict = grader.grade("CREATE INDEX price_idx ON items(price)")
         #expect(!verdict.passed)
-        #expect(verdict.summary == "The plan does not use the index items_price yet, so SQLite reads the whole table:")
+        #expect(verdict.summary == "The plan does not use the index items_price to find the rows yet, so SQLite reads the whole table:")
     }
 
     @Test("uses-index: false wants a plan without an index")
@@ -50,7 +50,7 @@ struct SQLPlanCheckGrading {
         #expect(grader.grade("SELECT name, price FROM items WHERE id = 3").passed)
         let verdict = grader.grade("SELECT name, price FROM items WHERE id + 0 = 3")
         #expect(!verdict.passed)
-        #expect(verdict.summary.hasPrefix("The plan does not use an index yet"))
+        #expect(verdict.summary.hasPrefix("The plan does not use an index to find the rows yet"))
     }
 
     @Test("a full scan of a covering index is still a full scan, not finding rows through an index")
@@ -60,7 +60,7 @@ struct SQLPlanCheckGrading {
         let verdict = grader.grade("SELECT name FROM items WHERE id + 0 = 3")
         #expect(verdict.details.contains { $0.contains("SCAN items USING COVERING INDEX") })
         #expect(!verdict.passed)
-        #expect(verdict.summary.hasPrefix("The plan does not use an index yet"))
+        #expect(verdict.summary.hasPrefix("The plan does not use an index to find the rows yet"))
     }
 
     @Test("without query: the answer's rows must also match the reference's")

@@ -80,7 +80,7 @@ struct CheckCommandExitCodes {
         let summary = try #require(report["summary"] as? String)
         #expect(summary == "Not yet: the database does not hold what it should after your statements.")
         let details = try #require(report["details"] as? [String])
-        #expect(details.contains("  - Coffee | 2.5 | 2"))
+        #expect(details.contains("  Coffee | 2.5 | 2   expected price = 2.5, got 3.0"))
         #expect(report["explanation"] as? String == ([summary] + details).joined(separator: "\n"))
 
         let pass = try sandbox.run(["check", "pantry", "add-coffee", "--format", "json", "--lessons", sandbox.lessons],

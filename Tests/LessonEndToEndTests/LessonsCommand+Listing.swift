@@ -84,7 +84,7 @@ struct LessonsCommandListing {
             "08-missing-fixture.yaml:7: fixture 'kitchen-sink' not found: there is no fixtures/kitchen-sink.sql",
             "09-wrong-format.yaml:2: format 2 is not supported; this Kitchen reads format 1",
             "12-bad-fixture-name.yaml:6: fixture names a file in lessons/fixtures without its .sql ending, such as 'restaurant'",
-            "10-solution-fails.yaml:17: the solution of step 'broken' does not pass: Your statements ran without an error, but this step wants the database to refuse one with a UNIQUE error.",
+            "10-solution-fails.yaml:17: step 'broken': the solution does not pass its own check; a learner giving it would read: Your statements ran without an error, but this step wants the database to refuse one with a UNIQUE error.",
         ] {
             #expect(lines.contains(expected), "\(expected)")
         }
@@ -92,7 +92,7 @@ struct LessonsCommandListing {
         for kind in ["choice", "sql-error", "sql-plan", "sql-result", "sql-state"] { #expect(unknownKind.contains(kind)) }
         #expect(run.outputLines.contains { $0.hasPrefix("02-unknown-key.yaml:14: unknown key 'hint' in a step (did you mean hints?)") })
         #expect(run.outputLines.contains { $0.hasPrefix("11-setup-fails.yaml") && $0.contains("setup.sql fails: no such table: special") })
-        #expect(lines.contains("11-setup-fails.yaml:7: setup.sql fails: no such table: special in: INSERT INTO special (day) VALUES ('Mon');"))
+        #expect(lines.contains("11-setup-fails.yaml:9: setup.sql fails: no such table: special in: INSERT INTO special (day) VALUES ('Mon');"))
         #expect(lines.contains("06-duplicate-lesson.yaml:4: duplicate lesson id 'good-one', already used by 01-good.yaml"))
         #expect(lines.contains { $0.hasPrefix("07-invalid-yaml.yaml:7: not valid YAML") })
         
@@ -112,7 +112,7 @@ struct LessonsCommandListing {
         let stepLine = try #require(lineNumber(of: "  - id: index", in: bad))
         let lint = try sandbox.run(["lessons", "lint", sandbox.lessons + "/bad.yaml"])
         #expect(lint.status == 1)
-        #expect(lint.output.hasPrefix(sandbox.lessons + "/bad.yaml:\(stepLine): the solution of step 'index' does not pass: The plan does not use an index yet"))
+        #expect(lint.output.hasPrefix(sandbox.lessons + "/bad.yaml:\(stepLine): step 'index': the solution does not pass its own check; a learner giving it would read: The plan does not use an index to find the rows yet"))
     }
 
     @Test("the did-you-mean suggestion for a typo is the same on every run")

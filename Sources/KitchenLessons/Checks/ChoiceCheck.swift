@@ -1,7 +1,13 @@
 import KitchenSupport
 
-/// `choice`: a concept question, answered with a letter, a number or the option's text; or a
+/// `choice`: a concept question, answered with the option's text, its letter, or its number; or a
 /// short answer matched against accepted answers.
+///
+/// The rule, so that no answer is ambiguous: an answer equal to an option's text (ignoring case,
+/// surrounding space and a trailing `.` or `)`) is that option; else a single letter is the
+/// option at that position (a, b, c…); else a number is the option at that position, but only
+/// when no option's text is a number (with options "2", "3", "4", "5", the answer "3" is the
+/// option "3", never the third option).
 struct ChoiceCheck: Check {
     var options: [String]
     var accepted: [String]
@@ -17,12 +23,18 @@ struct ChoiceCheck: Check {
 
     static let letters = Array("abcdefghijklmnopqrstuvwxyz")
 
-    /// The option an answer names, by letter, number or text.
+    /// The option an answer names: by text, then by letter, then by number (see the type's rule).
     func option(for answer: String) -> Int? {
         let text = Self.fold(answer)
+        if let index = options.firstIndex(where: { Self.fold($0) == text }) { return index }
         if text.count == 1, let letter = text.first, let index = Self.letters.firstIndex(of: letter), index < options.count { return index }
-        if let number = Int(text), number >= 1, number <= options.count { return number - 1 }
-        return options.firstIndex { Self.fold($0) == text }
+        if !numericOptions, let number = Int(text), number >= 1, number <= options.count { return number - 1 }
+        return nil
+    }
+
+    /// True when some option's text is a number: then a number answers by text only.
+    var numericOptions: Bool {
+        options.contains { Double(Self.fold($0)) != nil }
     }
 
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
@@ -36,7 +48,8 @@ struct ChoiceCheck: Check {
                 : .fail("That is not the right answer.")
         }
         guard let chosen = option(for: answer.text) else {
-            return .fail("\(answer.text.trimmed) is not one of the choices. Answer with a letter:", listing)
+            let how = numericOptions ? "Answer with a letter (a number here is read as an option's text):" : "Answer with a letter:"
+            return .fail("\(answer.text.trimmed) is not one of the choices. \(how)", listing)
         }
         guard let right = option(for: context.step.solution) else {
             throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' is not one of its options")

@@ -1,14 +1,23 @@
 import KitchenSQL
 
-/// `sql-plan`: after the answer, a query's plan must (or must not) use an index.
+/// `sql-plan`: after the answer, a query's plan must (or must not) find its rows through an index.
+///
+/// "Through an index" means a `SEARCH` using an index or the integer primary key. A `SCAN … USING
+/// INDEX` that walks an index only to return rows in ORDER BY order counts only when the step
+/// says `order-by-index: true`. The plan must also hold for other values than the query's own
+/// literals whenever the reference's does (a partial index `WHERE customer_no = 4242` serves one
+/// value only), and the answer may change nothing but indexes and statistics unless the
+/// reference changes more (deleting most rows before creating the index is no speed-up).
 struct SQLPlanCheck: Check {
     /// The query whose plan is read; nil means the answer's own last query.
     var query: String?
     var usesIndex: Bool
     var index: String?
+    var orderByIndex: Bool
 
-    static let kind = CheckKind(name: "sql-plan", options: ["query", "uses-index", "index"]) { options in
-        SQLPlanCheck(query: try options.string("query"), usesIndex: try options.bool("uses-index") ?? true, index: try options.string("index"))
+    static let kind = CheckKind(name: "sql-plan", options: ["query", "uses-index", "index", "order-by-index"]) { options in
+        SQLPlanCheck(query: try options.string("query"), usesIndex: try options.bool("uses-index") ?? true,
+                     index: try options.string("index"), orderByIndex: try options.bool("order-by-index") ?? false)
     }
 
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
@@ -17,32 +26,159 @@ struct SQLPlanCheck: Check {
         }
         // With a fixed query only its plan matters, and a plan depends on the schema, not the rows:
         // an empty copy makes a CREATE INDEX on 120,000 rows cost nothing to grade.
-        let database = query != nil ? try context.freshSchemaOnlyCopy() : try context.freshCopy()
+        let fresh = { query != nil ? try context.freshSchemaOnlyCopy() : try context.freshCopy() }
+        let database = try fresh()
         let learner = AnswerRun.run(answer, on: database)
         if let verdict = SQLVerdicts.failed(learner) { return verdict }
+        let referenceDatabase = try fresh()
+        let reference = AnswerRun.run(context.reference, on: referenceDatabase)
+        if let error = reference.error {
+            throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' fails: \(error.message)")
+        }
+        if let verdict = try dataChanges(learner: learner, reference: reference, answer: answer, context: context) { return verdict }
         let planned: String
+        let referenceQuery: String
         if let query {
             planned = query
+            referenceQuery = query
         } else {
             guard let last = learner.lastQuery, let actual = learner.lastResult else {
                 return .fail("Your answer has no query to look at: this step wants a SELECT.")
             }
-            let expected = try SQLVerdicts.referenceResult(context, on: try context.freshCopy())
+            guard let expected = reference.lastResult, let expectedQuery = reference.lastQuery else {
+                throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' has no query to plan")
+            }
             if let differences = ResultDiff().differences(expected: expected, actual: actual) {
                 return .fail("Not yet: your query's result is not the one asked for.", differences)
             }
             planned = last
+            referenceQuery = expectedQuery
         }
         let plan = try database.trusted { try database.queryPlan(for: planned) }
         let drawn = plan.rendered.split(separator: "\n").map { "  " + $0 }
-        let found = plan.usesIndex(named: index)
+        let found = findsRows(plan)
         if usesIndex && !found {
             let what = index.map { "the index \($0)" } ?? "an index"
-            return .fail("The plan does not use \(what) yet, so SQLite reads the whole table:", drawn)
+            var lines = drawn
+            if !orderByIndex, walksIndexInOrder(plan) {
+                lines.append("SCAN … USING INDEX walks the whole index to return the rows in order: it still reads every row. This step wants SQLite to find the rows (SEARCH).")
+            }
+            return .fail("The plan does not use \(what) to find the rows yet, so SQLite reads the whole table:", lines)
         }
         if !usesIndex && found {
             return .fail("The plan still uses an index, but this step wants a plan without one:", drawn)
         }
+        if usesIndex, let verdict = try otherValues(planned: planned, referenceQuery: referenceQuery, learner: database, reference: referenceDatabase) {
+            return verdict
+        }
+        if query == nil {
+            // The rows must hold on the hidden variant too: a hard-coded id found through the
+            // primary key is fast, and wrong.
+            let hidden = AnswerRun.run(answer, on: try context.freshVariant())
+            let hiddenExpected = try SQLVerdicts.referenceResult(context, on: try context.freshVariant())
+            if let verdict = SQLVerdicts.variantFailure(hidden, expected: hiddenExpected, diff: ResultDiff()) { return verdict }
+        }
         return .pass(usesIndex ? "Correct: SQLite now finds the rows through an index." : "Correct: the plan reads the table without an index.", drawn)
+    }
+
+    /// True when some step of `plan` finds rows through an index (the named one, if any).
+    func findsRows(_ plan: QueryPlan) -> Bool {
+        plan.steps.contains { step in
+            let detail = step.detail
+            let searches = detail.hasPrefix("SEARCH ") && (detail.contains(" INDEX ") || detail.contains("PRIMARY KEY"))
+            let walks = orderByIndex && walksInOrder(detail)
+            guard searches || walks else { return false }
+            guard let index else { return true }
+            return detail.contains("INDEX \(index) ") || detail.hasSuffix("INDEX \(index)")
+        }
+    }
+
+    func walksIndexInOrder(_ plan: QueryPlan) -> Bool {
+        plan.steps.contains { walksInOrder($0.detail) }
+    }
+
+    private func walksInOrder(_ detail: String) -> Bool {
+        detail.hasPrefix("SCAN ") && detail.contains(" USING INDEX ")
+    }
+
+    /// A failing verdict when the answer changes more than indexes and statistics and the
+    /// reference does not (or, when the reference changes data too, when the data differ).
+    private func dataChanges(learner: AnswerRun, reference: AnswerRun, answer: Answer, context: GradingContext) throws -> Verdict? {
+        let learnerData = learner.writes.filter { !Self.isIndexStatement($0) }
+        guard let first = learnerData.first else { return nil }
+        if reference.writes.allSatisfy(Self.isIndexStatement) {
+            let shown = first.oneLine
+            return .fail("Your answer changes the data, not just how SQLite finds it: this step allows only CREATE INDEX, DROP INDEX and ANALYZE.",
+                         ["  " + (shown.count > 100 ? String(shown.prefix(100)) + "…" : shown)])
+        }
+        let learnerDatabase = try context.freshCopy()
+        _ = AnswerRun.run(answer, on: learnerDatabase)
+        let referenceDatabase = try context.freshCopy()
+        _ = AnswerRun.run(context.reference, on: referenceDatabase)
+        if let differences = try DatabaseComparison().differences(learner: learnerDatabase, reference: referenceDatabase, start: try context.freshCopy()) {
+            return .fail("The database after your statements is not the one this step leaves.", differences)
+        }
+        return nil
+    }
+
+    static func isIndexStatement(_ sql: String) -> Bool {
+        let words: [String] = SQLToken.tokenize(sql).prefix(3).map(\.keyword)
+        let first = words.first ?? ""
+        let second = words.count > 1 ? words[1] : ""
+        let third = words.count > 2 ? words[2] : ""
+        if first == "ANALYZE" || first == "REINDEX" { return true }
+        if first == "DROP" { return second == "INDEX" }
+        return first == "CREATE" && (second == "INDEX" || (second == "UNIQUE" && third == "INDEX"))
+    }
+
+    /// A failing verdict when the plan finds rows through an index for the query's own values
+    /// only: the same query with other literals must still use one whenever the reference's does.
+    private func otherValues(planned: String, referenceQuery: String, learner: Connection, reference: Connection) throws -> Verdict? {
+        for variant in 0..<2 {
+            guard let altered = SQLToken.alteringLiterals(planned, variant: variant),
+                  let referenceAltered = SQLToken.alteringLiterals(referenceQuery, variant: variant),
+                  let learnerPlan = try? learner.trusted({ try learner.queryPlan(for: altered) }),
+                  let referencePlan = try? reference.trusted({ try reference.queryPlan(for: referenceAltered) })
+            else { continue }
+            if findsRows(referencePlan) && !findsRows(learnerPlan) {
+                return .fail(
+                    "The plan uses an index for this exact value only: the same query for another value reads the whole table. A partial index (CREATE INDEX … WHERE …) serves the rows its WHERE names; this step wants an index that serves every lookup.",
+                    ["  " + altered.oneLine] + learnerPlan.rendered.split(separator: "\n").map { "  " + $0 })
+            }
+        }
+        return nil
+    }
+}
+
+extension SQLToken {
+    /// `sql` with every number and string literal changed (variant 0: n + 1 and 'text~';
+    /// variant 1: -n - 1 and '~text'), or nil when it has none.
+    static func alteringLiterals(_ sql: String, variant: Int) -> String? {
+        let tokens = tokenize(sql)
+        let bytes = Array(sql.utf8)
+        var result: [UInt8] = []
+        var position = 0
+        var changed = false
+        for token in tokens where token.kind == .number || token.kind == .string {
+            var replacement: String?
+            if token.kind == .number {
+                if let number = Int64(token.text) {
+                    replacement = variant == 0 ? String(number + 1) : String(-number - 1)
+                } else if let number = Double(token.text) {
+                    replacement = variant == 0 ? String(number + 1.5) : String(-number - 1.5)
+                }
+            } else {
+                let inner = token.text.dropFirst().dropLast()
+                replacement = variant == 0 ? "'\(inner)~'" : "'~\(inner)'"
+            }
+            guard let replacement else { continue }
+            result += bytes[position..<token.start]
+            result += Array(replacement.utf8)
+            position = token.end
+            changed = true
+        }
+        guard changed else { return nil }
+        result += bytes[position...]
+        return String(decoding: result, as: UTF8.self)
     }
 }

@@ -1,12 +1,16 @@
 import KitchenSQL
 
 /// `sql-result`: the answer's rows must equal the reference's, on the step's data and on a
-/// hidden variant of it (so a hard-coded `SELECT 'Pizza', 12;` fails).
+/// hidden variant of it (so a hard-coded `SELECT 'Pizza', 12;` or `WHERE id IN (1, 2, 3)` fails).
+/// A result step is about a query: unless the step says `read-only: false`, the answer may not
+/// change the database (else deleting the other rows and selecting the rest would pass); with
+/// it, the database after the answer must equal the one after the reference.
 struct SQLResultCheck: Check {
     var diff: ResultDiff
     var checkVariant: Bool
+    var readOnly: Bool
 
-    static let kind = CheckKind(name: "sql-result", options: ["order", "column-names", "tolerance", "variant"]) { options in
+    static let kind = CheckKind(name: "sql-result", options: ["order", "column-names", "tolerance", "variant", "read-only"]) { options in
         var diff = ResultDiff()
         diff.order = ResultDiff.Order(rawValue: try options.choice("order", ["any", "strict"]) ?? "any")!
         diff.compareColumnNames = try options.bool("column-names") ?? false
@@ -15,33 +19,32 @@ struct SQLResultCheck: Check {
             diff.tolerance = tolerance
         }
         let variant = try options.choice("variant", ["check", "same"]) ?? "check"
-        return SQLResultCheck(diff: diff, checkVariant: variant == "check")
+        return SQLResultCheck(diff: diff, checkVariant: variant == "check", readOnly: try options.bool("read-only") ?? true)
     }
 
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
         guard !answer.isEmpty else {
             return .fail("No answer yet: write a query (SELECT …) and run it.")
         }
-        let learner = AnswerRun.run(answer, on: try context.freshCopy())
+        let learnerDatabase = try context.freshCopy()
+        let learner = AnswerRun.run(answer, on: learnerDatabase)
         if let verdict = SQLVerdicts.failed(learner) { return verdict }
+        if readOnly, let verdict = SQLVerdicts.changesDatabase(learner) { return verdict }
         guard let actual = learner.lastResult else {
             return .fail("Your answer returned no rows to compare: this step wants a query (SELECT …).")
         }
-        let expected = try SQLVerdicts.referenceResult(context, on: try context.freshCopy())
+        let referenceDatabase = try context.freshCopy()
+        let expected = try SQLVerdicts.referenceResult(context, on: referenceDatabase)
         if let differences = diff.differences(expected: expected, actual: actual) {
             return .fail("Not yet: your result is not the one asked for.", differences)
+        }
+        if !readOnly, let differences = try DatabaseComparison().differences(learner: learnerDatabase, reference: referenceDatabase, start: try context.freshCopy()) {
+            return .fail("Your result is right, but the database after your statements is not the one this step leaves.", differences)
         }
         if checkVariant {
             let hidden = AnswerRun.run(answer, on: try context.freshVariant())
             let hiddenExpected = try SQLVerdicts.referenceResult(context, on: try context.freshVariant())
-            if let error = hidden.error {
-                return .fail("Your query works on this data but fails on a hidden variant of it: \(error.message)")
-            }
-            if let hiddenActual = hidden.lastResult, let differences = diff.differences(expected: hiddenExpected, actual: hiddenActual) {
-                return .fail(
-                    "Your result is right for today's rows, but not on a hidden variant of the data (same tables, other values). The query must work for any data: does it hard-code values instead of computing them?",
-                    differences)
-            }
+            if let verdict = SQLVerdicts.variantFailure(hidden, expected: hiddenExpected, diff: diff) { return verdict }
         }
         let count = actual.rows.count
         return .pass("Correct: \(count == 1 ? "the row matches" : "all \(count) rows match").")
@@ -66,6 +69,30 @@ enum SQLVerdicts {
         let number = run.statements.count
         let which = number > 1 ? "Statement \(number) of your answer failed" : "Your SQL failed"
         return .fail("\(which): \(error.message)", error.sql.map { ["  \($0)"] } ?? [])
+    }
+
+    /// A failing verdict when a query step's answer wrote to the database.
+    static func changesDatabase(_ run: AnswerRun) -> Verdict? {
+        guard let first = run.writes.first else { return nil }
+        let shown = first.oneLine
+        return .fail(
+            "This step asks for a query, but your answer changes the database: a query only reads, and the result must come from the data as it is.",
+            ["  " + (shown.count > 100 ? String(shown.prefix(100)) + "…" : shown),
+             "At the prompt, .reset puts the step's data back; then run just the query."])
+    }
+
+    /// A failing verdict when the answer does not hold on the hidden variant.
+    static func variantFailure(_ hidden: AnswerRun, expected: ResultSet, diff: ResultDiff) -> Verdict? {
+        if let error = hidden.error {
+            return .fail("Your query works on this data but fails on a hidden variant of it: \(error.message)")
+        }
+        guard let actual = hidden.lastResult else { return nil }
+        if let differences = diff.differences(expected: expected, actual: actual) {
+            return .fail(
+                "Your result is right for today's rows, but not on a hidden variant of the data (same tables, other rows, other ids). The query must work for any data: does it hard-code values or ids instead of computing them?",
+                differences)
+        }
+        return nil
     }
 
     /// The reference's rows; a reference that fails or returns nothing is the lesson's bug.

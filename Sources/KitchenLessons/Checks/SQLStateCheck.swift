@@ -1,18 +1,28 @@
 import KitchenSQL
 
 /// `sql-state`: after the answer's statements, the database must hold what it holds after the
-/// reference's, judged by the step's queries or by whole tables.
+/// reference's. The step's `queries` are compared first (their messages are the most specific);
+/// then the whole database (its normalised schema and every table's rows), unless `tables` limits
+/// the comparison to some tables or `scope: queries` to the queries alone.
 public struct SQLStateCheck: Check {
     public var queries: [String]
     public var tables: [String]
+    /// False when only the queries are compared (`scope: queries`).
+    public var wholeDatabase: Bool
 
-    public init(queries: [String], tables: [String]) {
+    public init(queries: [String], tables: [String], wholeDatabase: Bool = true) {
         self.queries = queries
         self.tables = tables
+        self.wholeDatabase = wholeDatabase
     }
 
-    public static let kind = CheckKind(name: "sql-state", options: ["queries", "tables"]) { options in
-        SQLStateCheck(queries: try options.strings("queries") ?? [], tables: try options.strings("tables") ?? [])
+    public static let kind = CheckKind(name: "sql-state", options: ["queries", "tables", "scope"]) { options in
+        let scope = try options.choice("scope", ["database", "queries"]) ?? "database"
+        let queries = try options.strings("queries") ?? []
+        if scope == "queries" && queries.isEmpty {
+            throw options.problem("'scope: queries' compares only the step's queries, so the check needs 'queries'", key: "scope")
+        }
+        return SQLStateCheck(queries: queries, tables: try options.strings("tables") ?? [], wholeDatabase: scope == "database")
     }
 
     public func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
@@ -27,56 +37,33 @@ public struct SQLStateCheck: Check {
         if let error = reference.error {
             throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' fails: \(error.message)")
         }
-        if let differences = try compare(learner: learnerDatabase, reference: referenceDatabase) {
+        if let differences = try compare(learner: learnerDatabase, reference: referenceDatabase, start: try context.freshCopy()) {
             return .fail("Not yet: the database does not hold what it should after your statements.", differences)
         }
         return .pass("Correct: the database now holds exactly what it should.")
     }
 
-    /// Nil when both databases agree on what this check looks at.
-    public func compare(learner: Connection, reference: Connection) throws -> [String]? {
+    /// Nil when both databases agree on what this check looks at. With `start` (the database
+    /// before any statement), a change to a table the step does not touch is named as such.
+    public func compare(learner: Connection, reference: Connection, start: Connection? = nil) throws -> [String]? {
         let diff = ResultDiff()
-        if !queries.isEmpty {
-            for query in queries {
-                let expected = try Self.fetch(query, on: reference)
-                guard let actual = try? Self.fetch(query, on: learner) else {
-                    return ["After your statements, this query fails: \(query)"]
-                }
-                if let differences = diff.differences(expected: expected, actual: actual) {
-                    return ["After your statements, \(query) gives a different result:"] + differences
-                }
+        for query in queries {
+            let expected = try Self.fetch(query, on: reference)
+            let actual: ResultSet
+            do {
+                actual = try Self.fetch(query, on: learner)
+            } catch let error as DatabaseError {
+                return ["After your statements, this query fails (\(error.message)): \(query)"]
             }
-            return nil
-        }
-        let expectedSchema = try reference.schema()
-        let actualSchema = try learner.schema()
-        let names = tables.isEmpty ? expectedSchema.tables.filter { $0.type == "table" }.map(\.name) : tables
-        if tables.isEmpty {
-            let extra = actualSchema.tables.filter { $0.type == "table" && expectedSchema.table(named: $0.name) == nil }
-            if let table = extra.first {
-                return ["There is a table \(table.name) that should not be there."]
+            if let differences = diff.differences(expected: expected, actual: actual) {
+                return ["After your statements, \(query) gives a different result:"] + differences
             }
         }
-        for name in names {
-            guard let expectedTable = expectedSchema.table(named: name) else { continue }
-            guard let actualTable = actualSchema.table(named: name) else {
-                return ["There is no table \(name) after your statements."]
-            }
-            if expectedTable.columns.map({ $0.lowercased() }) != actualTable.columns.map({ $0.lowercased() }) {
-                return ["The table \(name) has the columns \(actualTable.columns.joined(separator: ", ")); expected \(expectedTable.columns.joined(separator: ", "))."]
-            }
-            let query = "SELECT * FROM \(SQLIdentifier.quote(name))"
-            if let differences = diff.differences(expected: try Self.fetch(query, on: reference), actual: try Self.fetch(query, on: learner)) {
-                return ["The rows of \(name) are not right:"] + differences
-            }
-        }
-        return nil
+        guard wholeDatabase else { return nil }
+        return try DatabaseComparison(tables: tables).differences(learner: learner, reference: reference, start: start)
     }
 
     static func fetch(_ query: String, on connection: Connection) throws -> ResultSet {
-        try connection.trusted {
-            let statement = try connection.prepare(query)
-            return ResultSet(columns: statement.columnNames, rows: try statement.fetchAll())
-        }
+        try DatabaseComparison.fetch(query, on: connection)
     }
 }
