@@ -2,10 +2,6 @@ import Foundation
 import KitchenLessons
 import Testing
 @testable import KitchenServer
-#if canImport(KitchenServerChecks)
-// The HTTP and route checks live in their own module once it exists.
-@testable import KitchenServerChecks
-#endif
 
 /// `http-response`, `http-request` and `http-state` on the library lesson: the wrong answers that
 /// used to pass (another day, collateral DELETE/PATCH, a POST refused with 415) now fail and say

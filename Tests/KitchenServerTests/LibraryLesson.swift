@@ -2,10 +2,6 @@ import Foundation
 import KitchenLessons
 import KitchenSQL
 @testable import KitchenServer
-#if canImport(KitchenServerChecks)
-// The HTTP and route checks live in their own module once it exists.
-@testable import KitchenServerChecks
-#endif
 
 /// A lesson written for the grading tests on a dataset of its own (a lending library, not the
 /// restaurant), with every HTTP and route check kind. Each step's `wrong` answers are the ones a

@@ -2,10 +2,6 @@ import Foundation
 import KitchenLessons
 import Testing
 @testable import KitchenServer
-#if canImport(KitchenServerChecks)
-// The HTTP and route checks live in their own module once it exists.
-@testable import KitchenServerChecks
-#endif
 
 /// The route probe battery against plausible wrong routes a teacher would write to fool it:
 /// off-by-one and loosened rules, `>=` for `=`, hard-coded ids, a missing owner check, wrong values
