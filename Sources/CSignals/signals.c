@@ -60,3 +60,39 @@ void kitchen_sigint_set_callback(kitchen_callback fn, void *ctx) {
     atomic_store(&callback_ctx, ctx);
     atomic_store(&callback, fn);
 }
+
+/* SIGWINCH: the window was resized. The handler runs the callback (the line editor's resize,
+   as libedit's own handler does). SA_RESTART, so a blocking read() goes on. Output needs no flag:
+   Kitchen reads the width whenever it writes. */
+static _Atomic(kitchen_callback) resize_callback;
+static _Atomic(void *) resize_ctx;
+
+static void on_sigwinch(int signo) {
+    int saved_errno = errno;
+    /* The resize touches the line editor's buffers: do it on the main thread, which is then
+       blocked in read() waiting for a key, never on a server thread that may be mid-malloc. */
+    if (main_thread != 0 && !pthread_equal(pthread_self(), main_thread)) {
+        pthread_kill(main_thread, signo);
+        errno = saved_errno;
+        return;
+    }
+    kitchen_callback fn = atomic_load(&resize_callback);
+    if (fn != NULL) {
+        fn(atomic_load(&resize_ctx));
+    }
+    errno = saved_errno;
+}
+
+void kitchen_sigwinch_install(void) {
+    struct sigaction sa;
+    sa.sa_handler = on_sigwinch;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGWINCH, &sa, NULL);
+}
+
+void kitchen_sigwinch_set_callback(kitchen_callback fn, void *ctx) {
+    atomic_store(&resize_callback, NULL);
+    atomic_store(&resize_ctx, ctx);
+    atomic_store(&resize_callback, fn);
+}

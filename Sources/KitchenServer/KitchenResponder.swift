@@ -46,7 +46,8 @@ struct KitchenResponder: HTTPResponder {
             id: 0, time: Double(now.tv_sec) + Double(now.tv_nsec) / 1e9, method: method, path: path, query: rawQuery,
             headers: headers, body: body, status: response.status, responseHeaders: response.headers,
             responseBody: Array(response.body.prefix(65536)),
-            durationMilliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+            durationMilliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000,
+            explanation: response.explanation
         ))
         return makeResponse(response)
     }

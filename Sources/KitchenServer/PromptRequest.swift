@@ -1,3 +1,5 @@
+import KitchenSupport
+
 /// An HTTP request as a learner types it at the prompt:
 ///
 ///     GET /menu?limit=2
@@ -14,6 +16,19 @@ public struct PromptRequest: Sendable, Equatable {
     public var target: String
     public var headers: [Header]
     public var body: String?
+    /// Body fields written `name=value` (sent as JSON text), for advice when the server wanted a number.
+    public var textFields: [(name: String, value: String)] = []
+
+    public init(method: String, target: String, headers: [Header], body: String?) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+    }
+
+    public static func == (lhs: PromptRequest, rhs: PromptRequest) -> Bool {
+        lhs.method == rhs.method && lhs.target == rhs.target && lhs.headers == rhs.headers && lhs.body == rhs.body
+    }
 
     public struct Header: Sendable, Equatable {
         public var name: String
@@ -31,6 +46,20 @@ public struct PromptRequest: Sendable, Equatable {
 
     public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    /// Advice for a 422 whose fields complain about a value this request sent as text with
+    /// `name=value`: HTTPie's `name:=value` sends it as a JSON number or boolean.
+    public func advice(status: Int, body: JSONValue?) -> [String] {
+        guard status == 422, let fields = body?["fields"], case .object(let problems) = fields else { return [] }
+        var advice: [String] = []
+        for (name, problem) in problems {
+            guard let message = problem.stringValue, let sent = textFields.first(where: { $0.name == name }) else { continue }
+            if message.hasPrefix("must be a whole number") || message.hasPrefix("must be a number") || message.hasPrefix("must be true or false") {
+                advice.append("\(name)=\(sent.value) sends the text \(JSONValue.quote(sent.value)); to send a number or true/false, write \(name):=\(sent.value)")
+            }
+        }
+        return advice
     }
 
     /// The request as text in the prompt's own syntax.
@@ -67,15 +96,15 @@ public enum PromptRequestParser {
     /// Parses the lines typed so far.
     public static func parse(_ lines: [String]) -> Outcome {
         guard let first = lines.first, startsRequest(first) else { return .notARequest }
-        var words = first.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
-        let method = words.removeFirst().uppercased()
+        let words = RequestLine.split(first)
+        let method = words.method.uppercased()
         let target: String
-        switch normalizeTarget(words.removeFirst()) {
+        switch normalizeTarget(words.target) {
         case .success(let value): target = value
         case .failure(let message): return .invalid(message.text)
         }
         var request = PromptRequest(method: method, target: target, headers: [], body: nil)
-        let rest = (words.first ?? "").trimmed
+        let rest = words.rest.trimmed
         let continued = rest == "\\" || rest.hasSuffix(" \\")
         let inlineRest = continued ? String(rest.dropLast()).trimmed : rest
 
@@ -165,7 +194,9 @@ enum ShorthandItems {
                 }
                 fields.append((String(item[..<range.lowerBound]), value))
             } else if let equals = item.firstIndex(of: "="), !item[..<equals].contains(":") {
-                fields.append((String(item[..<equals]), JSONValue.quote(String(item[item.index(after: equals)...]))))
+                let name = String(item[..<equals]), value = String(item[item.index(after: equals)...])
+                fields.append((name, JSONValue.quote(value)))
+                request.textFields.append((name, value))
             } else if let colon = item.firstIndex(of: ":") {
                 request.headers.append(.init(name: String(item[..<colon]), value: String(item[item.index(after: colon)...])))
             } else {
@@ -178,24 +209,91 @@ enum ShorthandItems {
         return .success(())
     }
 
-    /// Splits on spaces outside quotes; quotes group (`note="no onions"`).
+    /// Splits on spaces. A value may be quoted (`note="no onions"`, `name=='Garlic Bread'`): the
+    /// quotes are dropped. A quote is literal anywhere else, and a value starting with a quote that
+    /// never closes runs to the end of the line as typed (`name=' OR '1'='1`).
     static func split(_ text: String) -> [String] {
         var items: [String] = []
         var current = ""
-        var quote: Character?
-        for character in text {
-            if let open = quote {
-                if character == open { quote = nil } else { current.append(character) }
-            } else if character == "'" || character == "\"" {
-                quote = character
-            } else if character == " " {
+        let characters = Array(text)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character == " " || character == "\t" {
                 if !current.isEmpty { items.append(current); current = "" }
-            } else {
-                current.append(character)
+                index += 1
+                continue
             }
+            if QuotedValue.opens(at: index, in: characters, after: current) {
+                let value = QuotedValue.read(from: index, in: characters, endsAt: { $0 == " " || $0 == "\t" })
+                current += value.text
+                index = value.next
+                continue
+            }
+            current.append(character)
+            index += 1
         }
         if !current.isEmpty { items.append(current) }
         return items
+    }
+}
+
+/// A value in quotes on a request line: `"Garlic Bread"`, `'a b'`.
+enum QuotedValue {
+    /// A quote opens a value only right after a separator (`=`, `:`) or at the start of an item.
+    static func opens(at index: Int, in characters: [Character], after current: String) -> Bool {
+        let character = characters[index]
+        guard character == "\"" || character == "'" else { return false }
+        return current.isEmpty || current.last == "=" || current.last == ":"
+    }
+
+    /// The value without its quotes when its closing quote ends the token (`endsAt` or the end
+    /// of the line follows it); otherwise the rest of the line, quotes and spaces as typed.
+    static func read(from index: Int, in characters: [Character], endsAt: (Character) -> Bool) -> (text: String, next: Int) {
+        let quote = characters[index]
+        var close = index + 1
+        while close < characters.count {
+            if characters[close] == quote, close + 1 == characters.count || endsAt(characters[close + 1]) {
+                return (String(characters[(index + 1)..<close]), close + 1)
+            }
+            close += 1
+        }
+        var rest = characters[index...]
+        while rest.last == " " || rest.last == "\t" { rest = rest.dropLast() }
+        return (String(rest), characters.count)
+    }
+}
+
+/// The first line of a typed request: method, target, and the rest (shorthand items or a body).
+enum RequestLine {
+    /// Query values in the target may be quoted (`/dishes?name="Garlic Bread"`); they are sent
+    /// percent-encoded, quotes dropped. An unclosed quote takes the rest of the line as the value.
+    static func split(_ line: String) -> (method: String, target: String, rest: String) {
+        let characters = Array(line)
+        var index = 0
+        func skipSpaces() { while index < characters.count && (characters[index] == " " || characters[index] == "\t") { index += 1 } }
+        skipSpaces()
+        var method = ""
+        while index < characters.count && characters[index] != " " && characters[index] != "\t" {
+            method.append(characters[index])
+            index += 1
+        }
+        skipSpaces()
+        var target = ""
+        var inQuery = false
+        while index < characters.count && characters[index] != " " && characters[index] != "\t" {
+            let character = characters[index]
+            if inQuery, character == "\"" || character == "'", target.last == "=" {
+                let value = QuotedValue.read(from: index, in: characters, endsAt: { $0 == " " || $0 == "\t" || $0 == "&" })
+                target += QueryString.encode(value.text)
+                index = value.next
+                continue
+            }
+            if character == "?" { inQuery = true }
+            target.append(character)
+            index += 1
+        }
+        return (method, target, String(characters[min(index, characters.count)...]))
     }
 }
 
@@ -219,14 +317,5 @@ enum JSONBalance {
             }
         }
         return sawBracket ? depth <= 0 : !inString
-    }
-}
-
-extension String {
-    var trimmed: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return String(text)
     }
 }

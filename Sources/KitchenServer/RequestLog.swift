@@ -15,6 +15,8 @@ public struct LoggedRequest: Sendable {
     /// The response body, cut at 64 KB.
     public var responseBody: [UInt8]
     public var durationMilliseconds: Double
+    /// Why the route failed, explained for the learner (a 500 tells the client nothing more).
+    public var explanation: [String]? = nil
 
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 

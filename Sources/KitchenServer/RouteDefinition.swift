@@ -16,8 +16,20 @@ public struct RouteDefinition: Sendable, Equatable {
     public var isUnsafe = false
     /// The definition as written, for `.route` and for saving.
     public var source: String
+    /// Where each statement (sql, owner, login) was written, so its mistakes can be pointed at.
+    public var statementSources: [StatementSource] = []
 
     public var key: String { "\(method) \(path)" }
+}
+
+/// Where one statement of a definition was written.
+public struct StatementSource: Sendable, Equatable {
+    public var sql: String
+    /// The line as typed, its 1-based number within the definition text, and the 1-based column
+    /// at which the SQL starts.
+    public var text: String
+    public var line: Int
+    public var column: Int
 }
 
 /// One input's rule: `required table_no integer 1..12`.

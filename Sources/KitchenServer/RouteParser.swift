@@ -1,3 +1,5 @@
+import KitchenSupport
+
 /// Reads route definitions (docs/routes.md): one-line routes and `route … end` blocks.
 public enum RouteParser {
     public static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -41,6 +43,7 @@ public enum RouteParser {
                 }
                 definition.sql = sql
                 definition.source = trimmed
+                definition.statementSources = [source(of: sql, in: line, number: index)]
                 try validateParameters(definition, line: index, text: line)
                 definitions.append(definition)
                 index += 1
@@ -129,15 +132,18 @@ public enum RouteParser {
             guard definition.sql == nil else { throw error(number, line, column: first.column, "a route has one sql line; this is a second one") }
             guard !rest().isEmpty else { throw error(number, line, column: first.column + 4, "the statement after sql is missing") }
             definition.sql = rest()
+            definition.statementSources.append(source(of: rest(), in: line, number: number))
         case "auth":
             guard words.count == 1 else { throw error(number, line, column: words[1].column, "auth takes nothing after it") }
             definition.requiresAuth = true
         case "owner":
             guard !rest().isEmpty else { throw error(number, line, column: first.column + 6, "owner needs a query returning the owner's user id") }
             definition.ownerSQL = rest()
+            definition.statementSources.append(source(of: rest(), in: line, number: number))
         case "login":
             guard !rest().isEmpty else { throw error(number, line, column: first.column + 6, "login needs a query returning the user's id when the credentials are right") }
             definition.loginSQL = rest()
+            definition.statementSources.append(source(of: rest(), in: line, number: number))
         case "logout":
             definition.isLogout = true
         default:
@@ -216,6 +222,14 @@ public enum RouteParser {
                             "{…} pastes raw input into SQL and is only allowed on a route marked unsafe; use a parameter such as :\(sql[sql.index(after: open)...].prefix { $0 != "}" })")
             }
         }
+    }
+
+    /// Where `sql` (the end of `line`, trimmed) starts.
+    static func source(of sql: String, in line: String, number: Int) -> StatementSource {
+        var end = Substring(line)
+        while end.last?.isWhitespace == true { end = end.dropLast() }
+        let column = max(1, end.count - sql.count + 1)
+        return StatementSource(sql: sql, text: line, line: number + 1, column: column)
     }
 
     static func equalsIndex(_ line: String) -> String.Index? {

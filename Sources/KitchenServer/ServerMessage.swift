@@ -38,6 +38,8 @@ public struct ServerResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Why the route failed, for the learner at the prompt and in `kitchen serve`; never sent.
+    public var explanation: [String]?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status

@@ -1,4 +1,5 @@
 import KitchenSQL
+import KitchenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,7 +7,12 @@ import Glibc
 /// The SQL shell's own dot-commands, in the sqlite3 shell's spirit.
 public enum BuiltinCommands {
     public static func table() -> CommandTable {
-        CommandTable([
+        CommandTable(lookCommands() + outputCommands() + runCommands())
+    }
+
+    /// `.help`, `.tables`, `.schema`: what is there.
+    static func lookCommands() -> [DotCommand] {
+        [
             DotCommand("help", arguments: [.text("PATTERN", optional: true)], summary: "Show commands (those matching PATTERN)") { session, arguments in
                 session.output.write(help(session.commands, pattern: arguments.first, style: session.style))
                 return .done
@@ -17,7 +23,12 @@ public enum BuiltinCommands {
                 if !names.isEmpty { session.output.writeLine(columns(names, width: session.settings.terminalWidth ?? 80)) }
                 return .done
             },
-            DotCommand("schema", arguments: [.table()], group: "SQL", summary: "Show the CREATE statements (of TABLE and its indexes)") { session, arguments in
+            DotCommand("schema", arguments: [.table(), .choice("DIAGRAM", ["--diagram"], optional: true)], group: "SQL",
+                       summary: "Show the CREATE statements (of TABLE and its indexes); --diagram draws the tables instead") { session, arguments in
+                if arguments.contains("--diagram") {
+                    try drawDiagram(session, table: arguments.first { $0 != "--diagram" })
+                    return .done
+                }
                 let schema = try session.connection.schema()
                 let wanted = arguments.first?.lowercased()
                 if let wanted, schema.table(named: wanted) == nil {
@@ -28,6 +39,17 @@ public enum BuiltinCommands {
                 }
                 return .done
             },
+            DotCommand("erd", arguments: [.table()], group: "SQL",
+                       summary: "Draw the tables, their columns and foreign keys as boxes (of TABLE and its neighbours)") { session, arguments in
+                try drawDiagram(session, table: arguments.first)
+                return .done
+            },
+        ]
+    }
+
+    /// How results are drawn.
+    static func outputCommands() -> [DotCommand] {
+        [
             DotCommand("mode", arguments: [.choice("MODE", RenderMode.allCases.map(\.rawValue), optional: true)], group: "Output",
                        summary: "Show or set how results are drawn") { session, arguments in
                 if let mode = arguments.first.flatMap(RenderMode.init(rawValue:)) {
@@ -58,6 +80,12 @@ public enum BuiltinCommands {
                 session.settings.rowLimit = rows == 0 ? nil : rows
                 return .done
             },
+        ]
+    }
+
+    /// How SQL runs, scripts, leaving.
+    static func runCommands() -> [DotCommand] {
+        [
             DotCommand("timeout", arguments: [.text("SECONDS", optional: true)], group: "SQL", summary: "Show or set the time limit for one statement") { session, arguments in
                 guard let text = arguments.first else {
                     session.output.writeLine("time limit: \(session.connection.policy.timeLimit) s")
@@ -74,7 +102,23 @@ public enum BuiltinCommands {
                 return session.runScript(text)
             },
             DotCommand("quit", aliases: ["exit"], summary: "Leave Kitchen") { _, _ in .quit },
-        ])
+        ]
+    }
+
+    /// `.schema --diagram` and `.erd`: boxes fitted to the terminal's width of the moment.
+    static func drawDiagram(_ session: ShellSession, table: String?) throws {
+        var diagram = try SchemaDiagram.read(from: session.connection)
+        if let table {
+            guard diagram.tables.contains(where: { $0.name.lowercased() == table.lowercased() }) else {
+                throw CommandError("no table named \(table). Tables here: \(diagram.tables.map(\.name).joined(separator: ", ")).")
+            }
+            diagram = diagram.around(table)
+        }
+        let lines = diagram.render(width: session.settings.terminalWidth ?? 100, unicode: session.settings.unicode, style: session.style)
+        // A drawing: never word-wrapped (it is fitted to the width already).
+        session.output.verbatim {
+            for line in lines { session.output.writeLine(line) }
+        }
     }
 
     static func help(_ table: CommandTable, pattern: String?, style: Style) -> String {
@@ -127,21 +171,13 @@ enum LikePattern {
     }
 }
 
-/// Reading whole files for `.read` and lessons, with errors a learner can act on.
-public enum FileText {
-    public static func read(_ path: String) throws -> String {
-        guard let file = fopen(path, "rb") else {
-            throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))")
+/// Reading whole files for `.read`, with errors a learner can act on.
+enum FileText {
+    static func read(_ path: String) throws -> String {
+        do {
+            return try FileReading.read(path)
+        } catch let failure as FileReading.Failure {
+            throw CommandError("cannot read \(path): \(failure.reason)")
         }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        if ferror(file) != 0 { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

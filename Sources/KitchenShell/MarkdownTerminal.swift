@@ -6,7 +6,8 @@ public struct MarkdownTerminal {
 
     public init(color: Bool, width: Int) {
         self.color = color
-        self.width = max(30, min(width, 80))
+        // Narrow windows get narrow paragraphs; wide ones stop at a readable 80 columns.
+        self.width = max(10, min(width, 80))
     }
 
     var style: Style { Style(enabled: color) }
@@ -68,7 +69,9 @@ public struct MarkdownTerminal {
                 item!.text += " " + trimmed
                 continue
             }
-            flushParagraph()
+            // A line ending a list goes on as a paragraph; otherwise lines of a paragraph are joined
+            // and reflowed to the width, whatever the line breaks in the lesson file.
+            if item != nil { flushParagraph() }
             paragraph.append(trimmed)
         }
         flushParagraph()

@@ -17,6 +17,8 @@ public struct ShellSettings: Sendable, Equatable {
     public var terminalWidth: Int?
     /// Stop showing rows past this many; nil for no limit.
     public var rowLimit: Int?
+    /// Box-drawing characters may be used (a UTF-8 locale); ASCII otherwise (`.schema --diagram`).
+    public var unicode = true
 
     public init(mode: RenderMode, headers: Bool, timer: Bool = false, showQueryPlan: Bool = false, color: Bool, interactive: Bool, terminalWidth: Int?, rowLimit: Int?) {
         self.mode = mode

@@ -149,7 +149,8 @@ public final class ShellSession {
             if statement.explainMode == 2 {
                 try renderPlan(statement)
             } else if statement.columnCount > 0 {
-                (rows, truncated, notices) = try render(statement)
+                // Results are data: never word-wrapped (box tables are fitted to the width instead).
+                (rows, truncated, notices) = try output.verbatim { try render(statement) }
             } else {
                 while try statement.step() {}
             }
@@ -248,7 +249,8 @@ public final class ShellSession {
         failureCount += 1
         let schema = try? connection.schema()
         let lines = ErrorReport.lines(for: error, input: input, startLine: startLine, interactive: settings.interactive,
-                                      advice: ErrorExplainer.explain(error, schema: schema), style: style)
+                                      numberWithinStatement: settings.interactive && readDepth == 0,
+                                      width: settings.interactive ? settings.terminalWidth : nil, advice: ErrorExplainer.explain(error, schema: schema), style: style)
         for line in lines { errors.writeLine(line) }
         errors.flush()
     }

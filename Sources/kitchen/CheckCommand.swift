@@ -1,6 +1,7 @@
 import ArgumentParser
 import KitchenLessons
 import KitchenServer
+import KitchenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,7 +24,7 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "The lesson id.") var lesson: String
     @Argument(help: "The step: its number (from 1) or its id.") var step: String
     @Option(help: ArgumentHelp("Read the answer from FILE, or - for standard input.", valueName: "FILE")) var answer: String = "-"
-    @Option(help: "text, json or junit") var format: OutputFormat = .text
+    @Option(help: "How to report the verdict.") var format: OutputFormat = .text
 
     func run() throws {
         let found = try LessonLookup.lesson(lesson, in: lessons.resolved)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import KitchenLessons
 import KitchenServer
+import KitchenServerChecks
 import KitchenShell
 import KitchenSQL
 import KitchenTutor
@@ -9,19 +10,19 @@ import KitchenTutor
 struct LearnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learn",
-        abstract: "Follow the lessons at the prompt (the default)."
+        abstract: "Follow the lessons at the prompt."
     )
 
     @OptionGroup var lessons: LessonsOptions
 
     @Option(help: ArgumentHelp("The server's port (default: any free port).", valueName: "N"))
-    var port: Int = 0
+    var port: Int?
 
     @Flag(help: "Do not start the mini-server.")
     var noServer = false
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard (0...65535).contains(port ?? 0) else { throw ValidationError("--port must be between 0 and 65535") }
     }
 
     func run() throws {
@@ -30,15 +31,18 @@ struct LearnCommand: ParsableCommand {
         let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(directory)
         let config: TeacherConfig
         do {
-            config = try TeacherConfig.load(from: [directory + "/kitchen.yaml", home.path + "/kitchen.yaml"])
+            config = try TeacherConfig.load(from: [directory + "/kitchen.yaml", home.configFile])
         } catch {
-            throw ValidationError("\(error)")
+            throw RuntimeError("\(error)")
         }
-        let tutor = Tutor(catalog: catalog, home: home.path, config: config)
+        let tutor = Tutor(catalog: catalog, home: home, config: config)
         var panel: ServerPanel?
         if !noServer {
-            tutor.playground = try? Playground.prepare(home: home.path, lessonsDirectory: directory)
-            panel = ServerPanel(databasePath: tutor.playground?.path, port: port)
+            tutor.playground = Playground.fixture(config: config, lessons: catalog.lessons).flatMap {
+                try? Playground.prepare(home: home, lessonsDirectory: directory, fixture: $0)
+            }
+            panel = ServerPanel(databasePath: tutor.playground?.path, port: port ?? 0)
+            if let playground = tutor.playground { panel?.serve(path: playground.path, spec: playground.spec) }
             tutor.panel = panel
         }
         let prompt = PromptLoop(connection: try Connection(path: ":memory:"), home: home)

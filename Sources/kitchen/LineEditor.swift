@@ -1,5 +1,6 @@
 import CEditLine
 import CSignals
+import KitchenSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -62,6 +63,9 @@ final class LineEditor {
         kitchen_el_bind(editLine, "^R", "em-inc-search-prev")
         // Let users override keys in ~/.editrc (or $EDITRC), after our defaults.
         el_source(editLine, nil)
+        // libedit re-reads the width when a prompt starts; a resize while the learner types is
+        // passed to it from Kitchen's own SIGWINCH handler (libedit's signal handling is off).
+        kitchen_sigwinch_install()
     }
 
     deinit {
@@ -74,6 +78,11 @@ final class LineEditor {
         free(promptCString)
         promptCString = strdup(prompt)
         _ = kitchen_sigint_take()  // a Ctrl-C pressed before the prompt appeared is stale
+
+        kitchen_sigwinch_set_callback({ editLine in
+            if let editLine { el_resize(OpaquePointer(editLine)) }
+        }, UnsafeMutableRawPointer(editLine))
+        defer { kitchen_sigwinch_set_callback(nil, nil) }
 
         var count: Int32 = 0
         guard let raw = el_gets(editLine, &count) else {
@@ -188,16 +197,10 @@ final class LineEditor {
                 let index = column * rows + row  // column-major, like ls
                 guard index < words.count else { continue }
                 let word = words[index]
-                line += index + rows < words.count ? word.padding(toWidth: width) : word
+                line += index + rows < words.count ? word.padded(to: width) : word
             }
             out += line + "\n"
         }
         fputs(out, kitchen_stdout())
-    }
-}
-
-private extension String {
-    func padding(toWidth width: Int) -> String {
-        self + String(repeating: " ", count: max(0, width - count))
     }
 }

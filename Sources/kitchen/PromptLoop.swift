@@ -1,6 +1,8 @@
 import CSignals
+import KitchenLessons
 import KitchenShell
 import KitchenSQL
+import KitchenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,9 +16,12 @@ struct PromptLoop {
     func run(banner: String, prepare: (ShellSession) -> Void = { _ in }) -> Bool {
         let interactive = isatty(0) != 0 && isatty(1) != 0
         let color = interactive && getenv("NO_COLOR") == nil && (getenv("TERM").map { String(cString: $0) } ?? "") != "dumb"
-        let settings: ShellSettings = interactive ? .terminal(width: Terminal.terminalColumns(), color: color) : .batch
-        let session = ShellSession(connection: connection, settings: settings,
-                                   output: FileDescriptorOutput(descriptor: 1), errors: FileDescriptorOutput(descriptor: 2))
+        var settings: ShellSettings = interactive ? .terminal(width: Terminal.terminalColumns(), color: color) : .batch
+        settings.unicode = Terminal.isUTF8Locale()
+        // At a terminal, text is broken at spaces to the width of the moment (Terminal.swift).
+        let output: any OutputSink = interactive ? WordWrappingOutput(FileDescriptorOutput(descriptor: 1), width: Terminal.terminalColumns) : FileDescriptorOutput(descriptor: 1)
+        let errors: any OutputSink = interactive ? WordWrappingOutput(FileDescriptorOutput(descriptor: 2), width: Terminal.terminalColumns) : FileDescriptorOutput(descriptor: 2)
+        let session = ShellSession(connection: connection, settings: settings, output: output, errors: errors)
         // Ctrl-C stops the running statement through SQLite's own interrupt.
         kitchen_sigint_install()
         kitchen_sigint_set_callback(InterruptHandle.cFunction, connection.interruptHandle.database)
@@ -59,20 +64,16 @@ struct PromptLoop {
                 continue
             case .line(let line):
                 _ = kitchen_sigint_take()
+                // The window may have been resized since the last output.
+                session.settings.terminalWidth = Terminal.terminalColumns()
                 entry += entry.isEmpty ? line : "\n" + line
                 let result = session.feed(line: line)
                 if !session.isContinuing {
-                    if !entry.trimmingCharactersInSet().isEmpty { editor.addToHistory(entry) }
+                    if !entry.trimmed.isEmpty { editor.addToHistory(entry) }
                     entry = ""
                 }
                 if result == .quit { return }
             }
         }
-    }
-}
-
-extension String {
-    func trimmingCharactersInSet() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

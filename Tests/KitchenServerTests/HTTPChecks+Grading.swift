@@ -2,6 +2,7 @@ import Foundation
 import KitchenLessons
 import Testing
 @testable import KitchenServer
+@testable import KitchenServerChecks
 
 /// `http-response`, `http-request` and `http-state` on the library lesson: the wrong answers that
 /// used to pass (another day, collateral DELETE/PATCH, a POST refused with 415) now fail and say

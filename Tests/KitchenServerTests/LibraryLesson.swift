@@ -2,6 +2,7 @@ import Foundation
 import KitchenLessons
 import KitchenSQL
 @testable import KitchenServer
+@testable import KitchenServerChecks
 
 /// A lesson written for the grading tests on a dataset of its own (a lending library, not the
 /// restaurant), with every HTTP and route check kind. Each step's `wrong` answers are the ones a

@@ -210,3 +210,52 @@ struct PromptRequestParserTests {
         #expect(PromptRequestParser.parse(request.text.split(separator: "\n").map(String.init)).request == request)
     }
 }
+
+@Suite("PromptRequestParser: quoted values, sent exactly")
+struct PromptRequestQuotingTests {
+    @Test("a quoted value in the target's query is sent percent-encoded, without its quotes")
+    func quotedQueryInTarget() throws {
+        let request = try #require(PromptRequestParser.parse([#"GET /dishes?name="Garlic Bread""#]).request)
+        #expect(request.target == "/dishes?name=Garlic%20Bread")
+        let two = try #require(PromptRequestParser.parse([#"GET /dishes?name='Garlic Bread'&limit=2"#]).request)
+        #expect(two.target == "/dishes?name=Garlic%20Bread&limit=2")
+        #expect(QueryString.parse(two.query).map(\.value) == ["Garlic Bread", "2"])
+    }
+
+    @Test("name=='Garlic Bread' and name==\"…\" are one query value")
+    func quotedShorthandQuery() throws {
+        let single = try #require(PromptRequestParser.parse(["GET /dishes name=='Garlic Bread'"]).request)
+        #expect(QueryString.parse(single.query).first?.value == "Garlic Bread")
+        let double = try #require(PromptRequestParser.parse([#"GET /dishes name=="' OR '1'='1""#]).request)
+        #expect(QueryString.parse(double.query).first?.value == "' OR '1'='1")
+    }
+
+    @Test("a value starting with a quote that never closes is sent exactly as typed")
+    func unclosedQuoteIsLiteral() throws {
+        let body = try #require(PromptRequestParser.parse(["POST /login name=' OR '1'='1"]).request)
+        #expect(try JSONValue.parse(body.body ?? "")["name"] == .string("' OR '1'='1"))
+        let query = try #require(PromptRequestParser.parse(["GET /dishes name==' OR '1'='1"]).request)
+        #expect(QueryString.parse(query.query).first?.value == "' OR '1'='1")
+        let target = try #require(PromptRequestParser.parse(["GET /dishes?name=' OR '1'='1"]).request)
+        #expect(QueryString.parse(target.query).first?.value == "' OR '1'='1")
+    }
+
+    @Test("an apostrophe inside a word is just a character")
+    func apostropheInsideWord() throws {
+        let request = try #require(PromptRequestParser.parse(["POST /notes note=it's qty:=2"]).request)
+        let body = try JSONValue.parse(request.body ?? "")
+        #expect(body["note"] == .string("it's"))
+        #expect(body["qty"] == .integer(2))
+    }
+
+    @Test("a 422 'must be a whole number' for qty=2 suggests qty:=2")
+    func wholeNumberAdvice() throws {
+        let request = try #require(PromptRequestParser.parse(["POST /orders qty=2 note=extra"]).request)
+        let body = try JSONValue.parse(#"{"error": "the data is not valid", "fields": {"qty": "must be a whole number", "note": "must be at most 3 characters"}}"#)
+        let advice = request.advice(status: 422, body: body)
+        #expect(advice == [#"qty=2 sends the text "2"; to send a number or true/false, write qty:=2"#])
+        #expect(request.advice(status: 201, body: body).isEmpty)
+        let typed = try #require(PromptRequestParser.parse(["POST /orders qty:=2"]).request)
+        #expect(typed.advice(status: 422, body: body).isEmpty, "qty:=2 already sent a number")
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import KitchenLessons
 import Testing
 @testable import KitchenServer
+@testable import KitchenServerChecks
 
 /// The route probe battery against plausible wrong routes a teacher would write to fool it:
 /// off-by-one and loosened rules, `>=` for `=`, hard-coded ids, a missing owner check, wrong values

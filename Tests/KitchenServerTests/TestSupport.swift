@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import KitchenLessons
+import KitchenServerChecks
 import KitchenSQL
 import NIOCore
 import NIOHTTP1
@@ -463,8 +464,10 @@ final class ServeProcess: @unchecked Sendable {
     private let statusLock = NSLock()
     private var exitStatus: Int32?
 
-    init(binary: String, arguments: [String]) throws {
+    /// `prepareHome` writes into the Kitchen home before the process starts (saved routes, …).
+    init(binary: String, arguments: [String], prepareHome: (TemporaryFolder) throws -> Void = { _ in }) throws {
         home = try TemporaryFolder()
+        try prepareHome(home)
         var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
         guard pipe(&out) == 0, pipe(&err) == 0 else { throw SocketFailure(description: "pipe failed") }
         // Close-on-exec here (dup2 clears it on the child's 1 and 2), so no other child inherits them.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KitchenServer
+@testable import KitchenServerChecks
 
 /// The tutor in the real binary, with a real `curl` in a "second terminal": an `http-request` step
 /// is passed by curl's request when the server created the loan, and not by a curl POST the server

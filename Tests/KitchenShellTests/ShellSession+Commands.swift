@@ -164,7 +164,7 @@ struct ShellSessionCompletionTests {
         """
 
     @Test("dot-command names", arguments: [
-        (".mo", [".mode"]), (".ta", [".tables"]), (".he", [".headers", ".help"]), (".e", [".eqp", ".exit"]),
+        (".mo", [".mode"]), (".ta", [".tables"]), (".he", [".headers", ".help"]), (".e", [".eqp", ".erd", ".exit"]),
         (".zzz", []),
     ])
     func commandNames(_ typed: String, _ expected: [String]) throws {

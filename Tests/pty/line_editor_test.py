@@ -8,6 +8,7 @@ one), so a failing check cannot spoil the next. Prints `ok: ...` or `FAIL: ...` 
 a last line `N passed, N failed`; exits 1 if anything failed. VERBOSE=1 echoes the terminal.
 """
 import os
+import re
 import sys
 import tempfile
 import time
@@ -228,6 +229,89 @@ def ctrl_c_never_kills(binary, args, home):
         assert kitchen.quit() == 0
     finally:
         kitchen.kill()
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]")
+LESSONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lessons")
+
+
+def output_lines(child, line, prompt):
+    """Types `line`, waits for the prompt (a regex), returns the lines printed in between."""
+    child.sendline(line)
+    child.expect(prompt)
+    text = ANSI.sub("", child.before).replace("\r\n", "\n").replace("\r", "")
+    lines = text.split("\n")
+    return [l for l in lines[1:] if l.strip()]  # the first line is the echo of what was typed
+
+
+def assert_fits(lines, width):
+    too_wide = [l for l in lines if len(l) > width]
+    assert not too_wide, f"wider than {width} columns (the terminal would cut words): {too_wide[0]!r}"
+
+
+@check("after a resize, tables fit the new width and messages break at spaces, not inside words")
+def resize_reflows_output(binary, args, home):
+    kitchen = Kitchen(binary, args, home)
+    try:
+        kitchen.child.setwinsize(30, 40)
+        lines = output_lines(kitchen.child, "SELECT 'a fairly long text' AS first, 'another long text value' AS second;", re.escape(PROMPT))
+        assert_fits(lines, 40)
+        assert any(l.startswith("┌") for l in lines), f"no table drawn: {lines}"
+        lines = output_lines(kitchen.child, "SELECT nme FROM nowhere_at_all;", re.escape(PROMPT))
+        assert_fits(lines, 40)
+        advice = " ".join(l.strip() for l in lines[3:])
+        assert "This database has no tables yet. Create one with CREATE TABLE." in advice, f"the advice was cut: {lines}"
+        # Resized while a line is being typed: the line is kept and runs.
+        kitchen.child.send("SELECT 'resized' ||")
+        kitchen.child.expect_exact("resized")
+        kitchen.child.setwinsize(30, 70)
+        time.sleep(0.2)
+        kitchen.child.sendline(" ' fine';")
+        kitchen.child.expect_exact("resized fine")
+        kitchen.prompt()
+    finally:
+        kitchen.kill()
+
+
+@check("an error's line number counts from the statement's first line, not from the session's")
+def error_line_within_statement(binary, args, home):
+    kitchen = Kitchen(binary, args, home)
+    try:
+        kitchen.run("CREATE TABLE menu_items(id INTEGER, name TEXT);")
+        for number in range(3):
+            kitchen.run(f"SELECT {number};")
+        kitchen.child.sendline("SELECT id,")
+        kitchen.child.expect_exact(CONTINUATION)
+        kitchen.child.sendline("  nme FROM menu_items;")
+        kitchen.child.expect(r"line (\d+):   nme FROM menu_items;")
+        assert kitchen.child.match.group(1) == "2", f"says line {kitchen.child.match.group(1)}"
+        kitchen.prompt()
+    finally:
+        kitchen.kill()
+
+
+@check("lesson prose is reflowed to the width after a resize")
+def lesson_prose_reflows(binary, args, home):
+    env = dict(os.environ, KITCHEN_HOME=home, TERM="xterm", LANG="C.UTF-8", NO_COLOR="1")
+    child = pexpect.spawn(binary, ["--no-server", "--lessons", LESSONS], env=env, encoding="utf-8",
+                          timeout=TIMEOUT, dimensions=(40, 120))
+    child.logfile_read = sys.stdout if os.environ.get("VERBOSE") else None
+    prompt = r"kitchen[^\r\n]*> "
+    try:
+        child.expect(prompt)
+        wide = output_lines(child, ".lesson tour", prompt)
+        assert any(len(l) > 50 for l in wide), "the wide window should get long lines"
+        child.setwinsize(40, 36)
+        narrow = output_lines(child, ".step", prompt)
+        assert len(narrow) > 5, f"no step text: {narrow}"
+        assert_fits(narrow, 36)
+        # Every word shown narrow was shown whole in the wide window: none was cut in two.
+        wide_words = set(" ".join(wide).split())
+        cut = [w for w in " ".join(narrow).split() if w not in wide_words and not set(w) <= set("─│┌┐└┘├┤")]
+        assert not cut, f"words cut or changed by the reflow: {cut[:5]}"
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
 
 
 def main():

@@ -18,4 +18,10 @@ int kitchen_sigint_take(void);
    Pass NULL to clear. Clear it before freeing whatever ctx points to. */
 void kitchen_sigint_set_callback(void (*fn)(void *ctx), void *ctx);
 
+/* SIGWINCH (the window was resized): install the handler (SA_RESTART). The callback runs inside
+   the handler; the line editor sets one only while it waits for a key, to re-read the width, as
+   libedit's own handler does. */
+void kitchen_sigwinch_install(void);
+void kitchen_sigwinch_set_callback(void (*fn)(void *ctx), void *ctx);
+
 #endif

@@ -1,5 +1,7 @@
 import KitchenLessons
+import KitchenServer
 import KitchenSQL
+import KitchenSupport
 
 /// `route`: puts the learner's route through a battery of probe requests, as a back-end reviewer
 /// would, and compares each answer (status, body and the database afterwards) with the reference
