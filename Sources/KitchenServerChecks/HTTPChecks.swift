@@ -256,7 +256,9 @@ struct HTTPRequestCheck: Check {
             }
             return .fail("Not yet: the server received \(match.method) \(match.target)" + (HTTPChecks.client(match).map { " (from \($0))" } ?? "")
                          + ", but answered it \(HTTPChecks.answered(match)).", [
-                "This step's request is answered \(wanted.status); a \(match.status / 100)xx answer means the server did not do it.",
+                "This step's request should be answered \(wanted.status)" + (match.status >= 400
+                    ? "; a \(match.status / 100)xx answer means the server refused it and changed nothing."
+                    : "; this answer is of another kind (\(match.status / 100)xx)."),
                 "Requests received: " + received.suffix(5).map(HTTPChecks.describe).joined(separator: "; "),
             ])
         }

@@ -104,7 +104,7 @@ struct HTTPChecksGradingTests {
         let verdict = try await grade("", step: "post-a-loan", live: [refused])
         #expect(!verdict.passed)
         #expect(verdict.summary.contains("the server received POST /loans (from curl), but answered it 415"), "\(verdict.explanation)")
-        #expect(verdict.explanation.contains("This step's request is answered 201"), "\(verdict.explanation)")
+        #expect(verdict.explanation.contains("This step's request should be answered 201; a 4xx answer means the server refused it and changed nothing."), "\(verdict.explanation)")
         // The same request replayed for `kitchen check` is refused the same way.
         let replayed = try await grade("POST /loans\nContent-Type: text/plain\n" + body, step: "post-a-loan")
         #expect(!replayed.passed)
