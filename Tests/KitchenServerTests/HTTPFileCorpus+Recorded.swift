@@ -39,7 +39,7 @@ struct HTTPFileCorpusTests {
     }
 
     @Test("each file sends exactly its expected bytes", .timeLimit(.minutes(1)), arguments: names, LineEndings.allCases)
-    func recorded(name: String, endings: LineEndings) throws {
+    func recorded(name: String, endings: LineEndings) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let copy = folder.file("corpus")
@@ -56,7 +56,7 @@ struct HTTPFileCorpusTests {
         let server = try RecordingServer()
         defer { server.stop() }
         let runner = try HTTPFileRunner.prepare(path: copy + "/" + name, options: options)
-        let report = runner.run(port: server.port)
+        let report = await runner.runOffPool(port: server.port)
         #expect(report.exitCode == 0, "\(report.lines.map(\.text).joined(separator: "\n"))")
         #expect(report.outcomes.count == runner.file.requests.count)
 

@@ -9,21 +9,21 @@ struct HTTPFileRunnerTests {
     /// Writes `text` to a fresh folder, prepares and runs it against a recording server.
     static func run(_ text: String, options: HTTPFileRunner.Options = .init(),
                     answer: @escaping @Sendable (String, String) -> RecordingServer.Canned = RecordingServer.standardAnswer)
-        throws -> (report: HTTPFileReport, server: RecordingServer) {
+        async throws -> (report: HTTPFileReport, server: RecordingServer) {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try text.write(toFile: folder.file("t.http"), atomically: true, encoding: .utf8)
         let server = try RecordingServer(answer: answer)
         defer { server.stop() }
-        let report = try HTTPFileRunner.prepare(path: folder.file("t.http"), options: options).run(port: server.port)
+        let report = await (try HTTPFileRunner.prepare(path: folder.file("t.http"), options: options)).runOffPool(port: server.port)
         return (report, server)
     }
 
     static func texts(_ report: HTTPFileReport) -> [String] { report.lines.map(\.text) }
 
     @Test("a JSONPath that matches nothing: that request is not sent, the others are, exit 1", .timeLimit(.minutes(1)))
-    func jsonPathMatchesNothing() throws {
-        let (report, server) = try Self.run("""
+    func jsonPathMatchesNothing() async throws {
+        let (report, server) = try await Self.run("""
             # @name dish
             GET /menu/42
 
@@ -46,8 +46,8 @@ struct HTTPFileRunnerTests {
     }
 
     @Test("a missing response header and a body that is not JSON are named", .timeLimit(.minutes(1)))
-    func responseProblems() throws {
-        let (report, server) = try Self.run("""
+    func responseProblems() async throws {
+        let (report, server) = try await Self.run("""
             # @name page
             GET /text
 
@@ -72,8 +72,8 @@ struct HTTPFileRunnerTests {
     }
 
     @Test("redirects are followed and reported; # @no-redirect keeps them; another host is not followed", .timeLimit(.minutes(1)))
-    func redirects() throws {
-        let (report, server) = try Self.run("""
+    func redirects() async throws {
+        let (report, server) = try await Self.run("""
             GET /old
 
             ###
@@ -92,8 +92,8 @@ struct HTTPFileRunnerTests {
     }
 
     @Test("system variables are sent as the REST Client formats them", .timeLimit(.minutes(1)))
-    func systemVariablesSent() throws {
-        let (report, server) = try Self.run("""
+    func systemVariablesSent() async throws {
+        let (report, server) = try await Self.run("""
             GET /v?guid={{$guid}}&uuid={{$uuid}}&n={{$randomInt 5 6}}&ts={{$timestamp}}&jb={{$randomInt}}
             X-Date: {{$datetime rfc1123}}
             X-Iso: {{$datetime iso8601 -1 d}}
@@ -125,8 +125,8 @@ struct HTTPFileRunnerTests {
     }
 
     @Test("--var fills a prompt and overrides a variable; {{%name}} percent-encodes", .timeLimit(.minutes(1)))
-    func valuesAndEncoding() throws {
-        let (report, server) = try Self.run("""
+    func valuesAndEncoding() async throws {
+        let (report, server) = try await Self.run("""
             @q = fish & chips/ü
             # @prompt table Table number
             GET /orders?table={{table}}&q={{%q}}&raw={{q}}
@@ -136,8 +136,8 @@ struct HTTPFileRunnerTests {
     }
 
     @Test("a failed expectation fails the file with exit 1", .timeLimit(.minutes(1)))
-    func failedExpectation() throws {
-        let (report, _) = try Self.run("GET /menu/42\n\nHTTP 201\n[Asserts]\njsonpath \"$.name\" == \"Calzone\"\n")
+    func failedExpectation() async throws {
+        let (report, _) = try await Self.run("GET /menu/42\n\nHTTP 201\n[Asserts]\njsonpath \"$.name\" == \"Calzone\"\n")
         #expect(report.exitCode == 1)
         #expect(Self.texts(report).contains("    status: expected 201, got 200"))
         #expect(Self.texts(report).contains("    jsonpath $.name: expected Calzone, got Margherita"))

@@ -1,4 +1,5 @@
 import Foundation
+@testable import KitchenServer
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -139,6 +140,16 @@ final class RecordingServer: @unchecked Sendable {
             return Canned(status: 200, reason: "OK", headers: [("Content-Type", "text/plain")], body: "plain words")
         default:
             return .json(#"{"id":42,"name":"Margherita","price":9.5,"tags":[]}"#)
+        }
+    }
+}
+
+extension HTTPFileRunner {
+    /// Runs the file on a thread of its own: `run` blocks its caller while the client works on
+    /// Swift's cooperative pool, so parallel tests must not block that pool's few threads.
+    func runOffPool(port: Int) async -> HTTPFileReport {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.run(port: port)) }.start()
         }
     }
 }
