@@ -115,6 +115,7 @@ public struct HTTPFileRunner: Sendable {
                     prompts[request.line, default: [:]][prompt.name] = value
                 } else {
                     problems.append(HTTPFileProblem(file: file.path, line: prompt.line, message: "# @prompt \(prompt.name) needs a value: give it with --var \(prompt.name)=VALUE"))
+                    prompts[request.line, default: [:]][prompt.name] = "\u{1}"  // reported once, here, not again where it is used
                 }
             }
         }
