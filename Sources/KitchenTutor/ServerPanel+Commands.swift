@@ -75,23 +75,26 @@ extension ServerPanel {
 
     /// `.http FILE`: a .http file run against the server.
     func httpFileCommand() -> DotCommand {
-        DotCommand("http", arguments: [.file()], group: "Server",
-                   summary: "Run the requests of a .http file (with their expectations) against the server") { [unowned self] session, arguments in
+        DotCommand("http", arguments: [.file(), .text("OPTION", optional: true, rest: true)], group: "Server",
+                   summary: "Run the requests of a .http file (with their expectations) against the server; options --env NAME, --var NAME=VALUE") { [unowned self] session, arguments in
             guard let port = server.port else { throw CommandError("the server is not running; .server start starts it") }
-            let file: HTTPFile
-            do { file = try HTTPFile.parse(try FileReading.read(arguments[0])) } catch {
-                throw CommandError("\(arguments[0]): \(error)")
+            let runner: HTTPFileRunner
+            do {
+                let options = try HTTPFileRunner.Options.parse(arguments.dropFirst().flatMap { $0.split(separator: " ").map(String.init) })
+                runner = try HTTPFileRunner.prepare(path: arguments[0], options: options)
+            } catch {
+                throw CommandError("\(error)")
             }
-            let outcomes = HTTPFileRunner(port: port).run(file)
-            for outcome in outcomes {
-                for (index, line) in outcome.report(file: arguments[0]).enumerated() {
-                    session.output.writeLine(index == 0 ? (outcome.passed ? session.style.green(line) : session.style.red(line)) : line)
+            let report = runner.run(port: port)
+            for line in report.lines {
+                switch line.kind {
+                case .passed: session.output.writeLine(session.style.green(line.text))
+                case .failed: session.output.writeLine(session.style.red(line.text))
+                case .detail, .summary: session.output.writeLine(line.text)
                 }
-                if let response = outcome.response { lastResponse = response }
             }
-            let failed = outcomes.filter { !$0.passed }.count
-            session.output.writeLine("\(outcomes.count - failed) passed, \(failed) failed")
-            if failed > 0 { session.recordFailure() }
+            if let response = report.outcomes.last(where: { $0.response != nil })?.response { lastResponse = response }
+            if report.exitCode != 0 { session.recordFailure() }
             return .done
     }
     }
