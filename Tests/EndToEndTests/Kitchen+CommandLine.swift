@@ -6,6 +6,9 @@ struct KitchenCommandLine {
     /// Every command and subcommand, as typed.
     static let commands: [[String]] = [[], ["learn"], ["sql"], ["serve"], ["http"], ["check"],
                                        ["lessons"], ["lessons", "list"], ["lessons", "show"], ["lessons", "lint"], ["lessons", "test"]]
+    /// The repository's lessons folder, absolute: tests do not run in the checkout.
+    static let lessons = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("lessons").path
 
     @Test("kitchen --version prints the version and exits 0")
     func version() throws {
@@ -17,7 +20,7 @@ struct KitchenCommandLine {
     @Test("a failure while running is one line on stderr with exit 2, not the usage", arguments: [
         (["sql", "--db", "/nonexistent-folder/x.db"], "cannot open"),
         (["serve", "--db", "/nonexistent-folder/x.db"], "does not exist"),
-        (["check", "no-such-lesson", "1", "--lessons", "lessons"], "no lesson 'no-such-lesson'"),
+        (["check", "no-such-lesson", "1", "--lessons", KitchenCommandLine.lessons], "no lesson 'no-such-lesson'"),
     ])
     func runtimeFailure(_ arguments: [String], _ expected: String) throws {
         let result = try KitchenBinary.run(arguments)

@@ -3,13 +3,15 @@ import Testing
 
 @Suite("kitchen keeps memory bounded for large results")
 struct KitchenLargeOutputTests {
+    // The statement limit is raised: these tests are about memory, and on a loaded machine
+    // writing a million rows can take longer than the default 2 s.
     static let millionRows = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) SELECT x, 'row ' || x AS label, x * 0.5 AS half FROM c;"
     static let limitBytes = 100 * 1024 * 1024
 
     @Test("a 1M-row csv dump produces 1M lines and stays under 100 MB of resident memory",
           .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "/usr/bin/time is missing"))
     func millionRowCSV() throws {
-        let result = try KitchenBinary.run(["sql"], input: ".mode csv\n\(Self.millionRows)\n",
+        let result = try KitchenBinary.run(["sql", "--timeout", "300"], input: ".mode csv\n\(Self.millionRows)\n",
                                            wrapper: ["/usr/bin/time", "-v"], timeout: 120)
         #expect(result.status == 0, "\(result.err)")
         var lines = 0
@@ -30,7 +32,7 @@ struct KitchenLargeOutputTests {
           .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "/usr/bin/time is missing"),
           arguments: ["box", "json"])
     func millionRowsOtherModes(_ mode: String) throws {
-        let result = try KitchenBinary.run(["sql"], input: ".mode \(mode)\n\(Self.millionRows)\n",
+        let result = try KitchenBinary.run(["sql", "--timeout", "300"], input: ".mode \(mode)\n\(Self.millionRows)\n",
                                            wrapper: ["/usr/bin/time", "-v"], timeout: 120)
         #expect(result.status == 0)
         let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
