@@ -24,7 +24,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 extension LessonsCommand {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the lessons with your progress.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the lessons with your progress.")
 
         @OptionGroup var lessons: LessonsOptions
         @Option(help: "text or json") var format: OutputFormat = .text
@@ -61,7 +61,7 @@ extension LessonsCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a lesson, or one step of it.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print a lesson, or one step of it.")
 
         @OptionGroup var lessons: LessonsOptions
         @Argument(help: "The lesson id.") var lesson: String
@@ -88,7 +88,7 @@ extension LessonsCommand {
     }
 
     struct Lint: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Validate lesson files: structure, setup SQL, and that every solution passes.")
+        static let configuration = CommandConfiguration(commandName: "lint", abstract: "Validate lesson files: structure, setup SQL, and that every solution passes.")
 
         @OptionGroup var lessons: LessonsOptions
         @Argument(help: "Lesson files to check (default: every lesson).") var files: [String] = []
@@ -121,6 +121,7 @@ extension LessonsCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Prove every step: its solution passes, its known-wrong answers fail as expected, an empty answer fails.")
 
         @OptionGroup var lessons: LessonsOptions
