@@ -29,7 +29,7 @@ final class DatabaseThreads: @unchecked Sendable {
     /// For reading stack dumps.
     let name: String
     /// Added to the threads' nice value (on Linux `setpriority(PRIO_PROCESS, 0, …)` sets the calling thread's).
-    let niceness: Int32 = 5
+    let niceness: Int32 = 10
 
     init(name: String, maximumThreads: Int) {
         self.name = name
