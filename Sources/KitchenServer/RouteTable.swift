@@ -17,7 +17,12 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
 
     /// The parameters when `path` matches, else nil.
     public func match(_ path: String) -> [String: String]? {
-        let parts = path.split(separator: "/")
+        match(parts: path.split(separator: "/"))
+    }
+
+    /// The parameters when a path split at its slashes matches, else nil: the route table splits
+    /// each request's path once, not once per route.
+    func match(parts: [Substring]) -> [String: String]? {
         guard parts.count == segments.count else { return nil }
         var parameters: [String: String] = [:]
         for (segment, part) in zip(segments, parts) {
@@ -130,8 +135,9 @@ public final class RouteTable: Sendable {
     /// back to GET.
     public func lookup(method: String, path: String) -> Lookup {
         let snapshot = all
+        let parts = path.split(separator: "/")
         let candidates = snapshot.compactMap { route -> (Route, [String: String])? in
-            route.pattern.match(path).map { (route, $0) }
+            route.pattern.match(parts: parts).map { (route, $0) }
         }.sorted { first, second in
             if first.1.count != second.1.count { return first.1.count < second.1.count }
             return first.0.origin.outranksOthers && !second.0.origin.outranksOthers
