@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Imported directly by KitchenServer; Hummingbird and AsyncHTTPClient bring them in anyway.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The only door to the SQLite C API; KitchenSQL is the only module that imports it.
@@ -35,6 +39,11 @@ let package = Package(
         // Ctrl-C handling needs a real C signal handler (async-signal-safe, no Swift runtime).
         .target(name: "CSignals"),
 
+        // Small helpers every layer needs: whole-file reads, atomic writes, trimming, JSON strings.
+        .target(
+            name: "KitchenSupport",
+            swiftSettings: swiftSettings
+        ),
         // The sandboxed SQLite engine: connection, statements, values, errors.
         .target(
             name: "KitchenSQL",
@@ -45,36 +54,47 @@ let package = Package(
         // It never touches stdin or a terminal; it writes to an OutputSink.
         .target(
             name: "KitchenShell",
-            dependencies: ["KitchenSQL"],
+            dependencies: ["KitchenSQL", "KitchenSupport"],
             swiftSettings: swiftSettings
         ),
         // Lessons: the model, the loader (YAML with file:line errors), checks and grading, progress.
         .target(
             name: "KitchenLessons",
-            dependencies: ["KitchenSQL", .product(name: "Yams", package: "Yams")],
+            dependencies: ["KitchenSQL", "KitchenSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // The loopback mini-server: a route table consulted on every request, the request log,
-        // REST resources over tables, inspection routes; and the HTTP client and checks.
+        // REST resources over tables, inspection routes, the learner's routes; and the HTTP client.
         .target(
             name: "KitchenServer",
             dependencies: [
                 "KitchenSQL",
+                "KitchenSupport",
                 // For explaining a route's SQL errors the way the prompt explains the learner's own.
                 "KitchenShell",
-                "KitchenLessons",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Lessons meet the server: the HTTP and route checks, and the in-process server they
+        // grade through.
+        .target(
+            name: "KitchenServerChecks",
+            dependencies: ["KitchenLessons", "KitchenServer", "KitchenSQL", "KitchenSupport"],
             swiftSettings: swiftSettings
         ),
         // The tutor at the prompt: lesson dot-commands and Markdown for the terminal.
         .target(
             name: "KitchenTutor",
-            dependencies: ["KitchenShell", "KitchenLessons", "KitchenSQL", "KitchenServer"],
+            dependencies: ["KitchenShell", "KitchenLessons", "KitchenSQL", "KitchenServer", "KitchenServerChecks", "KitchenSupport"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -82,6 +102,9 @@ let package = Package(
             dependencies: [
                 "KitchenTutor",
                 "KitchenLessons",
+                "KitchenServer",
+                "KitchenServerChecks",
+                "KitchenSupport",
                 "KitchenShell",
                 "KitchenSQL",
                 "CEditLine",
@@ -103,13 +126,23 @@ let package = Package(
         ),
         .testTarget(
             name: "KitchenLessonsTests",
-            dependencies: ["KitchenLessons", "KitchenSQL"],
+            dependencies: ["KitchenLessons", "KitchenSQL", "KitchenSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KitchenServerTests",
-            dependencies: ["KitchenServer", "KitchenSQL", "KitchenLessons", "kitchen"],
+            dependencies: [
+                "KitchenServer", "KitchenServerChecks", "KitchenSQL", "KitchenLessons", "kitchen",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KitchenTutorTests",
+            dependencies: ["KitchenLessons", "KitchenSQL"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import KitchenSQL
+import KitchenSupport
 
 /// One way of grading an answer. Each check kind (`sql-result`, `choice`, …) parses its options
 /// once, when the lesson loads, into a value of a type conforming to this protocol.

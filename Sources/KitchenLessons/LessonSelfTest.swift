@@ -1,4 +1,5 @@
 import KitchenSQL
+import KitchenSupport
 
 /// Proves a lesson both ways, as rustlings' `dev check` does: every reference passes, every
 /// known-wrong answer fails with the explanation its author expects, and an empty answer fails.

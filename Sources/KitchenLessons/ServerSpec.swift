@@ -1,3 +1,4 @@
+import KitchenSupport
 import Yams
 
 /// What the mini-server serves for a lesson: REST resources over tables and, optionally, the

@@ -1,6 +1,8 @@
+import KitchenSupport
 import Yams
 
-/// What a teacher decides for a class: when the reference solution may be shown.
+/// What a teacher decides for a class: when the reference solution may be shown, and which
+/// fixture the playground (the dataset outside any lesson) is made from.
 /// Read from `kitchen.yaml` in the lessons folder (shipped by the teacher), which wins over the
 /// one in the Kitchen home.
 public struct TeacherConfig: Sendable, Equatable {
@@ -15,6 +17,8 @@ public struct TeacherConfig: Sendable, Equatable {
 
     public var solutions: SolutionPolicy = .afterAttempts
     public var solutionAttempts = 3
+    /// The fixture (`fixtures/NAME.sql`) the playground is made from; nil: the first lesson's.
+    public var playground: String?
 
     public init(solutions: SolutionPolicy = .afterAttempts, solutionAttempts: Int = 3) {
         self.solutions = solutions
@@ -32,7 +36,7 @@ public struct TeacherConfig: Sendable, Equatable {
     public static func parse(_ text: String, file: String) throws -> TeacherConfig {
         guard let node = try Yams.compose(yaml: text) else { return TeacherConfig() }
         let reader = try YAMLReader(node, file: file, what: "the config")
-        try reader.checkKeys(allowed: ["solutions", "solution-attempts"], what: "the config")
+        try reader.checkKeys(allowed: ["solutions", "solution-attempts", "playground"], what: "the config")
         var config = TeacherConfig()
         if let policy = try reader.choice("solutions", ["after-attempts", "after-pass", "locked"]) {
             config.solutions = SolutionPolicy(rawValue: policy)!
@@ -43,6 +47,7 @@ public struct TeacherConfig: Sendable, Equatable {
             }
             config.solutionAttempts = Int(attempts)
         }
+        config.playground = try reader.optionalString("playground")
         return config
     }
 

@@ -1,3 +1,4 @@
+import KitchenSupport
 import Yams
 
 /// Reads a YAML mapping key by key, remembering which keys were used so unknown ones
@@ -131,14 +132,5 @@ struct YAMLReader {
             previous = current
         }
         return previous[b.count]
-    }
-}
-
-extension String {
-    var trimmed: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return String(text)
     }
 }

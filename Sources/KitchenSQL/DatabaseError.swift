@@ -61,7 +61,18 @@ public struct DatabaseError: Error, Sendable, Equatable {
 }
 
 extension DatabaseError: CustomStringConvertible {
-    public var description: String { message }
+    /// What a developer needs in a log, as GRDB writes it: the code, the message, the SQL and
+    /// where in it the error is, e.g.
+    /// `SQLite error 1 (SQLITE_ERROR): no such table: dishes, in `SELECT * FROM dishes` at byte 14`.
+    /// Learners are shown `message` (with an explanation), not this.
+    public var description: String {
+        var text = "SQLite error \(extendedCode) (\(codeName)): \(message)"
+        if let sql, !sql.isEmpty {
+            text += ", in `\(sql)`"
+            if let offset { text += " at byte \(offset)" }
+        }
+        return text
+    }
 }
 
 /// A primary SQLite result code. See <https://www.sqlite.org/rescode.html>.

@@ -136,23 +136,7 @@ public final class Statement {
     }
 
     public func value(at index: Int) -> DatabaseValue {
-        let column = Int32(index)
-        switch sqlite3_column_type(handle, column) {
-        case SQLITE_INTEGER:
-            return .integer(sqlite3_column_int64(handle, column))
-        case SQLITE_FLOAT:
-            return .real(sqlite3_column_double(handle, column))
-        case SQLITE_TEXT:
-            let count = Int(sqlite3_column_bytes(handle, column))
-            guard let text = sqlite3_column_text(handle, column) else { return .text("") }
-            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
-        case SQLITE_BLOB:
-            let count = Int(sqlite3_column_bytes(handle, column))
-            guard count > 0, let blob = sqlite3_column_blob(handle, column) else { return .blob([]) }
-            return .blob(Array(UnsafeRawBufferPointer(start: blob, count: count)))
-        default:
-            return .null
-        }
+        DatabaseValue(statement: handle, column: Int32(index))
     }
 
     public func double(at index: Int) -> Double {

@@ -1,5 +1,5 @@
 /// Checks a request's inputs against a route's rules; every failing field is reported.
-enum FieldValidation {
+public enum FieldValidation {
     /// The problems by field, in rule order; empty when every input is valid.
     static func problems(_ rules: [FieldRule], inputs: [String: JSONValue], fromQuery: Bool) -> [(String, String)] {
         var problems: [(String, String)] = []
@@ -62,7 +62,7 @@ enum FieldValidation {
         }
     }
 
-    static func show(_ number: Double) -> String {
+    public static func show(_ number: Double) -> String {
         number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
     }
 

@@ -1,3 +1,5 @@
+import KitchenSupport
+
 /// A `.http` file as VS Code's REST Client and JetBrains read it — requests separated by `###`,
 /// `@name = value` variables and `{{name}}` substitution, `# @name id` to name a request whose
 /// response later requests can use (`{{id.response.body.$.id}}`) — plus Hurl-style expectations

@@ -6,10 +6,10 @@ public enum InspectionRoutes {
     public static func routes() -> [Route] {
         var routes: [Route] = []
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
-            routes.append(Route(method: method, pattern: PathPattern("/echo"), origin: "inspection", handler: Echo()))
-            routes.append(Route(method: method, pattern: PathPattern("/status/:code"), origin: "inspection", handler: Status()))
+            routes.append(Route(method: method, pattern: PathPattern("/echo"), origin: .inspection, handler: Echo()))
+            routes.append(Route(method: method, pattern: PathPattern("/status/:code"), origin: .inspection, handler: Status()))
         }
-        routes.append(Route(method: "GET", pattern: PathPattern("/delay/:ms"), origin: "inspection", handler: Delay()))
+        routes.append(Route(method: "GET", pattern: PathPattern("/delay/:ms"), origin: .inspection, handler: Delay()))
         return routes
     }
 

@@ -1,4 +1,5 @@
 import KitchenSQL
+import KitchenSupport
 
 /// A JSON value that keeps object keys in order.
 ///
@@ -115,29 +116,9 @@ public enum JSONValue: Sendable, Equatable {
         return number == number.rounded() && abs(number) < 1e15 ? "\(Int64(number)).0" : "\(number)"
     }
 
-    /// Appends `text` as a JSON string: runs that need no escaping are copied whole.
+    /// Appends `text` as a JSON string.
     static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            var runStart = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                switch byte {
-                case 0x22: bytes.append(contentsOf: "\\\"".utf8)
-                case 0x5C: bytes.append(contentsOf: "\\\\".utf8)
-                case 0x0A: bytes.append(contentsOf: "\\n".utf8)
-                case 0x0D: bytes.append(contentsOf: "\\r".utf8)
-                case 0x09: bytes.append(contentsOf: "\\t".utf8)
-                default:
-                    let hex = String(byte, radix: 16)
-                    bytes.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
-                }
-                runStart = index + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONText.appendQuoted(text, to: &bytes)
     }
 
     /// Indented JSON, optionally coloured for a terminal.

@@ -7,12 +7,43 @@ struct LearnerRoute: RouteHandler {
     let sessions: SessionStore
 
     func respond(to request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse {
-        var response = try answer(request, database: database)
+        var response: ServerResponse
+        if isCacheable {
+            let key = "\(definition.method) \(definition.path)\u{1F}\(definition.sql ?? "")\u{1F}\(request.path)?\(request.rawQuery)"
+            let route = self
+            response = try await database.cachedRead(key: key) { connection, role in
+                try route.answer(request, role: role, connection: connection)
+            }
+        } else {
+            response = try await answer(request, database: database)
+        }
         if definition.isUnsafe { response.headers.append(("X-Kitchen-Unsafe", "true")) }
         return response
     }
 
-    func answer(_ request: ServerRequest, database: DatabaseAccess) throws -> ServerResponse {
+    /// A GET whose answer depends only on the request target and the data: no session, no
+    /// spliced input, and no SQL function whose result changes between calls with the same data
+    /// (a conservative look at the text: a false "no" only costs a cache miss).
+    var isCacheable: Bool {
+        guard definition.method == "GET", !definition.requiresAuth, !definition.isLogout, !definition.isUnsafe,
+              definition.ownerSQL == nil, definition.loginSQL == nil, let sql = definition.sql else { return false }
+        let lower = sql.lowercased()
+        let changing = ["random", "now", "current_", "changes", "last_insert_rowid", "sqlite_", "date", "time", "julianday",
+                        "strftime", "unixepoch", "bcrypt"]
+        return !changing.contains { lower.contains($0) }
+    }
+
+    /// Answers with the database work on a reader thread when the route only reads (a GET), on
+    /// the writer thread otherwise; a GET whose SQL turns out to write moves to the writer.
+    func answer(_ request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse {
+        let route = self
+        if definition.method == "GET" && definition.loginSQL == nil && !definition.isLogout {
+            return try await database.read { connection, role in try route.answer(request, role: role, connection: connection) }.value
+        }
+        return try await database.write { connection in try route.answer(request, role: .writer, connection: connection) }
+    }
+
+    func answer(_ request: ServerRequest, role: DatabaseAccess.Role, connection: Connection) throws -> ServerResponse {
         let hasBody = ["POST", "PUT", "PATCH"].contains(request.method)
         // Inputs: the body's fields (or the query's parameters), then the path's parameters.
         var inputs: [String: JSONValue] = [:]
@@ -44,30 +75,30 @@ struct LearnerRoute: RouteHandler {
         if !problems.isEmpty {
             return .error(422, "the data is not valid", extra: [("fields", .object(problems.map { ($0.0, .string($0.1)) }))])
         }
-        return try database.withConnection { connection in
-            do {
-                return try answer(request, inputs: inputs, currentUser: currentUser, connection: connection)
-            } catch let error as DatabaseError {
-                // The client gets a safe status; the learner's explanation travels in the log entry.
-                var response = Self.errorResponse(error)
-                if response.status == 500 {
-                    response.explanation = RouteStatementCheck.explanation(of: error, in: definition, connection: connection)
-                }
-                return response
+        do {
+            return try answerWithSQL(request, inputs: inputs, currentUser: currentUser, role: role, connection: connection)
+        } catch let error as DatabaseError {
+            // The client gets a safe status; the learner's explanation travels in the log entry.
+            var response = Self.errorResponse(error)
+            if response.status == 500 {
+                response.explanation = RouteStatementCheck.explanation(of: error, in: definition, connection: connection)
             }
+            return response
         }
     }
 
-    func answer(_ request: ServerRequest, inputs: [String: JSONValue], currentUser: Int64?, connection: Connection) throws -> ServerResponse {
+    /// The owner check, the login, and the route's own statement, once the inputs are valid.
+    func answerWithSQL(_ request: ServerRequest, inputs: [String: JSONValue], currentUser: Int64?,
+                       role: DatabaseAccess.Role, connection: Connection) throws -> ServerResponse {
         if let ownerSQL = definition.ownerSQL, let currentUser {
-            let owners = try run(ownerSQL, inputs: inputs, on: connection).rows
+            let owners = try run(ownerSQL, inputs: inputs, role: role, on: connection).rows
             guard let owner = owners.first?.first else { return .error(404, "nothing at \(request.path)") }
             guard case .integer(let ownerID) = owner, ownerID == currentUser else {
                 return .error(403, "this belongs to another user")
             }
         }
         if let loginSQL = definition.loginSQL {
-            let rows = try run(loginSQL, inputs: inputs, on: connection).rows
+            let rows = try run(loginSQL, inputs: inputs, role: role, on: connection).rows
             guard case .integer(let user)? = rows.first?.first else {
                 return .error(401, "wrong email or password")
             }
@@ -76,7 +107,7 @@ struct LearnerRoute: RouteHandler {
                          headers: [("Set-Cookie", "session=\(token); HttpOnly; SameSite=Strict; Path=/")])
         }
         guard let sql = definition.sql else { return ServerResponse(status: 204) }
-        return shape(try run(sql, inputs: inputs, on: connection), request: request)
+        return shape(try run(sql, inputs: inputs, role: role, on: connection), request: request)
     }
 
     func shape(_ result: (columns: [String], rows: [[DatabaseValue]], changes: Int, lastRowID: Int64), request: ServerRequest) -> ServerResponse {
@@ -101,7 +132,9 @@ struct LearnerRoute: RouteHandler {
     }
 
     /// Runs one statement with named parameters bound (or, on an unsafe route, spliced).
-    func run(_ sql: String, inputs: [String: JSONValue], on connection: Connection) throws -> (columns: [String], rows: [[DatabaseValue]], changes: Int, lastRowID: Int64) {
+    /// On a read connection, a statement that would write (or a PRAGMA, which may change a
+    /// setting) is not run here: `NeedsWriter` sends the whole answer to the writing connection.
+    func run(_ sql: String, inputs: [String: JSONValue], role: DatabaseAccess.Role, on connection: Connection) throws -> (columns: [String], rows: [[DatabaseValue]], changes: Int, lastRowID: Int64) {
         var text = sql
         if definition.isUnsafe {
             // Deliberately unsafe: the raw input becomes part of the SQL text.
@@ -112,6 +145,7 @@ struct LearnerRoute: RouteHandler {
         }
         let before = connection.totalChanges
         let statement = try connection.prepare(text)
+        if role == .reader && (!statement.isReadOnly || statement.sql.uppercased().hasPrefix("PRAGMA")) { throw DatabaseAccess.NeedsWriter() }
         try statement.bind(named: inputs.mapValues(\.databaseValue))
         let rows = try statement.fetchAll()
         let changed = connection.totalChanges > before ? connection.changes : 0

@@ -1,27 +1,27 @@
-import KitchenLessons
-
-/// Builds the route table for a lesson's (or the default) server spec: REST resources, the
-/// inspection routes, the lesson's own route definitions and its static front end.
+/// Builds a server's route table, in one place: REST resources over tables, the inspection
+/// routes, a static front end, the routes the lesson defines, then the learner's own on top
+/// (replacing any route with the same method and path).
 public enum PracticeRoutes {
-    public static func routes(for spec: ServerSpec?, sessions: SessionStore = SessionStore()) -> [Route] {
-        guard let spec else { return InspectionRoutes.routes() }
-        var routes = spec.resources.flatMap { TableResource(path: $0.path, table: $0.table).routes(origin: "practice") }
-        if spec.inspection { routes += InspectionRoutes.routes() }
-        if let directory = spec.staticDirectory {
-            let files = StaticFiles(directory: directory)
-            routes.append(Route(method: "GET", pattern: PathPattern("/"), origin: "static", handler: files))
-            routes.append(Route(method: "GET", pattern: PathPattern("/:file"), origin: "static", handler: files))
+    public static func routes(resources: [(path: String, table: String)], inspection: Bool, staticDirectory: String?,
+                              lessonRoutes: [RouteDefinition], learnerRoutes: [RouteDefinition], sessions: SessionStore) -> [Route] {
+        var routes = resources.flatMap { TableResource(path: $0.path, table: $0.table).routes(origin: .practice) }
+        if inspection { routes += InspectionRoutes.routes() }
+        if let staticDirectory {
+            let files = StaticFiles(directory: staticDirectory)
+            routes.append(Route(method: "GET", pattern: PathPattern("/"), origin: .staticFiles, handler: files))
+            routes.append(Route(method: "GET", pattern: PathPattern("/:file"), origin: .staticFiles, handler: files))
         }
-        if let text = spec.routes, let definitions = try? RouteParser.parse(text) {
-            routes += definitions.map { LearnerRoutes.route(for: $0, origin: "lesson", sessions: sessions) }
+        routes += lessonRoutes.map { route(for: $0, origin: .lesson, sessions: sessions) }
+        for definition in learnerRoutes {
+            let route = route(for: definition, origin: .learner, sessions: sessions)
+            routes.removeAll { $0.method == route.method && $0.pattern == route.pattern }
+            routes.append(route)
         }
         return routes
     }
-}
 
-/// Turning route definitions into routes of the table.
-public enum LearnerRoutes {
-    public static func route(for definition: RouteDefinition, origin: String, sessions: SessionStore) -> Route {
+    /// A route written in the route language.
+    public static func route(for definition: RouteDefinition, origin: RouteOrigin, sessions: SessionStore) -> Route {
         Route(method: definition.method, pattern: definition.path, origin: origin, handler: LearnerRoute(definition: definition, sessions: sessions), definition: definition)
     }
 }

@@ -1,3 +1,5 @@
+import KitchenSupport
+
 /// An HTTP request as a learner types it at the prompt:
 ///
 ///     GET /menu?limit=2
@@ -315,14 +317,5 @@ enum JSONBalance {
             }
         }
         return sawBracket ? depth <= 0 : !inString
-    }
-}
-
-extension String {
-    var trimmed: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -1,3 +1,5 @@
+import KitchenSupport
+
 /// Reads route definitions (docs/routes.md): one-line routes and `route … end` blocks.
 public enum RouteParser {
     public static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE"]

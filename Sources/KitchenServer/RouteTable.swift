@@ -46,17 +46,35 @@ public protocol RouteHandler: Sendable {
     func respond(to request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse
 }
 
+/// Who put a route in the table. It decides precedence: the learner's own routes win over every
+/// other route under the same path.
+public enum RouteOrigin: String, Sendable, CaseIterable {
+    /// REST resources over the lesson's tables.
+    case practice
+    /// `/echo`, `/status/:code`, `/delay/:ms`.
+    case inspection
+    /// A lesson's static front end.
+    case staticFiles = "static"
+    /// Routes the lesson itself defines (a login route…).
+    case lesson
+    /// Routes the learner wrote.
+    case learner
+
+    /// Whether routes of this origin win over others that match a request equally well.
+    var outranksOthers: Bool { self == .learner }
+}
+
 /// One entry of the route table.
 public struct Route: Sendable {
     public var method: String
     public var pattern: PathPattern
     public var handler: any RouteHandler
-    /// Who put it there (`practice`, `inspection`, `lesson`, `learner`, `static`), for `.routes`.
-    public var origin: String
+    /// Who put it there: it decides precedence, and `.routes` shows it.
+    public var origin: RouteOrigin
     /// The definition, for routes written in the route language.
     public var definition: RouteDefinition?
 
-    public init(method: String, pattern: PathPattern, origin: String, handler: any RouteHandler, definition: RouteDefinition? = nil) {
+    public init(method: String, pattern: PathPattern, origin: RouteOrigin, handler: any RouteHandler, definition: RouteDefinition? = nil) {
         self.method = method.uppercased()
         self.pattern = pattern
         self.origin = origin
@@ -96,7 +114,7 @@ public final class RouteTable: Sendable {
         }
     }
 
-    public func removeAll(origin: String) {
+    public func removeAll(origin: RouteOrigin) {
         routes.withLock { $0.removeAll { $0.origin == origin } }
     }
 
@@ -116,7 +134,7 @@ public final class RouteTable: Sendable {
             route.pattern.match(path).map { (route, $0) }
         }.sorted { first, second in
             if first.1.count != second.1.count { return first.1.count < second.1.count }
-            return first.0.origin == "learner" && second.0.origin != "learner"
+            return first.0.origin.outranksOthers && !second.0.origin.outranksOthers
         }
         guard !candidates.isEmpty else { return .notFound }
         if let exact = candidates.first(where: { $0.0.method == method }) {

@@ -1,3 +1,4 @@
+import KitchenSupport
 import Synchronization
 
 /// Logged-in sessions: random tokens mapped to user ids, in the server's memory.

@@ -1,4 +1,5 @@
-import KitchenLessons
+import KitchenSupport
+import KitchenSupport
 
 /// Serves a lesson's front end (HTML, CSS, JS) from a folder: `/` is index.html.
 struct StaticFiles: RouteHandler {

@@ -16,7 +16,7 @@ public struct TableResource: Sendable {
     }
 
     /// The collection and item routes of this resource.
-    public func routes(origin: String) -> [Route] {
+    public func routes(origin: RouteOrigin) -> [Route] {
         let collection = PathPattern(path)
         let item = PathPattern(path + "/:id")
         return [
@@ -55,8 +55,21 @@ public struct TableResource: Sendable {
         var action: Action
 
         func respond(to request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse {
-            try database.withConnection { connection in
-                try connection.trusted { try resource.respond(action, to: request, on: connection) }
+            let resource = self.resource
+            let action = self.action
+            switch action {
+            case .list, .show:
+                // The answer depends on the resource, the path and the query only; headers matter
+                // just for the conditional check, made per request after the cache.
+                let key = "\(resource.table)\u{1F}\(resource.path)\u{1F}\(resource.defaultLimit)\u{1F}\(resource.maximumLimit)\u{1F}\(request.path)?\(request.rawQuery)"
+                let response = try await database.cachedRead(key: key) { connection, _ in
+                    try connection.trusted { try resource.respond(action, to: request, on: connection) }
+                }
+                return resource.conditional(response, request: request)
+            case .create, .replace, .update, .delete:
+                return try await database.write { connection in
+                    try connection.trusted { try resource.respond(action, to: request, on: connection) }
+                }
             }
         }
     }
@@ -160,7 +173,7 @@ public struct TableResource: Sendable {
         return withETag(response, request: request)
     }
 
-    /// ETag from the body's bytes; a matching If-None-Match gets 304 with no body.
+    /// ETag from the body's bytes (FNV-1a), made once per response: cached responses keep it.
     func withETag(_ response: ServerResponse, request: ServerRequest) -> ServerResponse {
         var response = response
         var hash: UInt64 = 0xcbf29ce484222325
@@ -168,12 +181,21 @@ public struct TableResource: Sendable {
             hash ^= UInt64(byte)
             hash = hash &* 0x100000001b3
         }
-        let tag = "\"" + String(hash, radix: 16) + "\""
-        response.headers.append(("ETag", tag))
-        if let match = request.header("If-None-Match"), match.split(separator: ",").contains(where: { $0.trimmingCharacters() == tag || $0.trimmingCharacters() == "*" }) {
-            return ServerResponse(status: 304, headers: [("ETag", tag)])
-        }
+        response.headers.append(("ETag", "\"" + String(hash, radix: 16) + "\""))
         return response
+    }
+
+    /// A matching If-None-Match gets 304 with no body. The comparison is weak (RFC 9110 13.1.2):
+    /// `W/"tag"` matches `"tag"`.
+    func conditional(_ response: ServerResponse, request: ServerRequest) -> ServerResponse {
+        guard response.status == 200, let tag = response.header("ETag"), let match = request.header("If-None-Match") else { return response }
+        let matches = match.split(separator: ",").contains { candidate in
+            var candidate = candidate.trimmingCharacters()
+            if candidate == "*" { return true }
+            if candidate.hasPrefix("W/") { candidate.removeFirst(2) }
+            return candidate == tag
+        }
+        return matches ? ServerResponse(status: 304, headers: [("ETag", tag)]) : response
     }
 
     func write(_ request: ServerRequest, columns: [Column], key: String, id: String?, partial: Bool, on connection: Connection) throws -> ServerResponse {

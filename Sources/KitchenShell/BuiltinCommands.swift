@@ -1,4 +1,5 @@
 import KitchenSQL
+import KitchenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,7 +7,12 @@ import Glibc
 /// The SQL shell's own dot-commands, in the sqlite3 shell's spirit.
 public enum BuiltinCommands {
     public static func table() -> CommandTable {
-        CommandTable([
+        CommandTable(lookCommands() + outputCommands() + runCommands())
+    }
+
+    /// `.help`, `.tables`, `.schema`: what is there.
+    static func lookCommands() -> [DotCommand] {
+        [
             DotCommand("help", arguments: [.text("PATTERN", optional: true)], summary: "Show commands (those matching PATTERN)") { session, arguments in
                 session.output.write(help(session.commands, pattern: arguments.first, style: session.style))
                 return .done
@@ -38,6 +44,12 @@ public enum BuiltinCommands {
                 try drawDiagram(session, table: arguments.first)
                 return .done
             },
+        ]
+    }
+
+    /// How results are drawn.
+    static func outputCommands() -> [DotCommand] {
+        [
             DotCommand("mode", arguments: [.choice("MODE", RenderMode.allCases.map(\.rawValue), optional: true)], group: "Output",
                        summary: "Show or set how results are drawn") { session, arguments in
                 if let mode = arguments.first.flatMap(RenderMode.init(rawValue:)) {
@@ -68,6 +80,12 @@ public enum BuiltinCommands {
                 session.settings.rowLimit = rows == 0 ? nil : rows
                 return .done
             },
+        ]
+    }
+
+    /// How SQL runs, scripts, leaving.
+    static func runCommands() -> [DotCommand] {
+        [
             DotCommand("timeout", arguments: [.text("SECONDS", optional: true)], group: "SQL", summary: "Show or set the time limit for one statement") { session, arguments in
                 guard let text = arguments.first else {
                     session.output.writeLine("time limit: \(session.connection.policy.timeLimit) s")
@@ -84,7 +102,7 @@ public enum BuiltinCommands {
                 return session.runScript(text)
             },
             DotCommand("quit", aliases: ["exit"], summary: "Leave Kitchen") { _, _ in .quit },
-        ])
+        ]
     }
 
     /// `.schema --diagram` and `.erd`: boxes fitted to the terminal's width of the moment.
@@ -153,21 +171,13 @@ enum LikePattern {
     }
 }
 
-/// Reading whole files for `.read` and lessons, with errors a learner can act on.
-public enum FileText {
-    public static func read(_ path: String) throws -> String {
-        guard let file = fopen(path, "rb") else {
-            throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))")
+/// Reading whole files for `.read`, with errors a learner can act on.
+enum FileText {
+    static func read(_ path: String) throws -> String {
+        do {
+            return try FileReading.read(path)
+        } catch let failure as FileReading.Failure {
+            throw CommandError("cannot read \(path): \(failure.reason)")
         }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        if ferror(file) != 0 { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

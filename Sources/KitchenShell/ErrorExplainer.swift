@@ -27,7 +27,8 @@ public enum ErrorExplainer {
             return constraint(kind, message: message)
         }
         if message.hasPrefix("ambiguous column name: ") {
-            return ["Two of the tables in this query have a column with that name. Say which one you mean: table.column (for example menu_items.name)."]
+            let column = message.dropFirst("ambiguous column name: ".count)
+            return ["Two of the tables in this query have a column with that name. Say which one you mean by putting the table's name in front: TABLE.\(column)."]
         }
         if message.contains("misuse of aggregate") {
             return ["Aggregates such as COUNT or SUM cannot go in WHERE; to filter on them use HAVING after GROUP BY."]

@@ -1,4 +1,5 @@
 import KitchenSQL
+import KitchenSupport
 
 /// `json` mode: an array of objects, one per row, equal as parsed JSON to `sqlite3 -json`.
 struct JSONFormatter: ResultFormatter {
@@ -34,32 +35,5 @@ struct JSONFormatter: ResultFormatter {
     mutating func end(writer: inout ByteWriter) -> [String] {
         if rowCount > 0 { writer.append("]\n") }
         return []
-    }
-}
-
-/// JSON text for values, shared by the formatter and anything else that writes JSON by hand.
-public enum JSONText {
-    public static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
-
-    public static func number(_ value: Double) -> String {
-        if value.isNaN { return "null" }
-        if value.isInfinite { return value > 0 ? "1e999" : "-1e999" }
-        return "\(value)"
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import KitchenLessons
 import KitchenServer
+import KitchenSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,8 @@
 import ArgumentParser
 import KitchenLessons
 import KitchenServer
+import KitchenServerChecks
+import KitchenSupport
 import KitchenTutor
 
 /// `kitchen http FILE`: run a .http file as a test, against Kitchen's own server (started for the
@@ -30,7 +32,7 @@ struct HTTPCommand: ParsableCommand {
             target = port
         } else {
             let home = try KitchenHome.resolve()
-            let playground = try Playground.prepare(home: home.path, lessonsDirectory: lessons.resolved)
+            let playground = try Playground.prepare(home: home, lessons: lessons)
             let started = MiniServer(database: DatabaseAccess(path: playground.path))
             started.routes.replaceAll(PracticeRoutes.routes(for: playground.spec, sessions: started.sessions))
             target = try Blocking.run { try await started.start(port: 0).port }

@@ -1,16 +1,41 @@
 import ArgumentParser
+import KitchenLessons
 import KitchenServer
+import KitchenServerChecks
+import KitchenTutor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct Kitchen: ParsableCommand {
-    /// SQL functions every connection gets, before any command opens one.
+    /// Kitchen's version, for `kitchen --version`.
+    static let version = "0.1.0"
+
+    /// Parses the arguments, then runs the command. Usage errors print the usage (exit 64);
+    /// failures while running print one line on standard error with the exit code of
+    /// `RuntimeError` (2: input Kitchen cannot use) or 1 for anything else.
     static func main() {
+        // SQL functions every connection gets, before any command opens one.
         BcryptFunctions.registerEverywhere()
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            command = try parseAsRoot()
         } catch {
             exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch let error as RuntimeError {
+            printError("kitchen: \(error)")
+            Glibc.exit(error.exitCode)
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch let error as CleanExit {
+            exit(withError: error)
+        } catch {
+            printError("kitchen: \(error)")
+            Glibc.exit(1)
         }
     }
 
@@ -18,9 +43,14 @@ struct Kitchen: ParsableCommand {
         commandName: "kitchen",
         abstract: "Learn how the back end of a website works, by doing it.",
         discussion: """
-            Run `kitchen` to follow the lessons at the prompt. Kitchen keeps history, progress and your
-            lesson databases in ~/.kitchen, or in $KITCHEN_HOME when that is set.
+            Run `kitchen` to follow the lessons at the prompt. Kitchen keeps history, progress and \
+            your lesson databases in ~/.kitchen, or in $KITCHEN_HOME when that is set.
+
+            Exit status: 0 success; 1 something failed (a check, a lesson test, a statement in \
+            batch mode); 2 input Kitchen cannot use (a file, a database, a lesson, a port); 64 a \
+            usage error (an unknown option or a missing argument).
             """,
+        version: Kitchen.version,
         subcommands: [LearnCommand.self, SQLCommand.self, ServeCommand.self, HTTPCommand.self, LessonsCommand.self, CheckCommand.self],
         defaultSubcommand: LearnCommand.self
     )
@@ -32,4 +62,29 @@ struct LessonsOptions: ParsableArguments {
     var directory: String?
 
     var resolved: String { LessonsLocation.resolve(directory) }
+}
+
+extension Playground {
+    /// The playground of the lessons folder: made from the teacher's chosen fixture, else the
+    /// first lesson's.
+    static func prepare(home: KitchenHome, lessons: LessonsOptions) throws -> Playground {
+        let directory = lessons.resolved
+        let config = try TeacherConfig.load(from: [directory + "/kitchen.yaml", home.configFile])
+        guard let fixture = Playground.fixture(config: config, lessons: LessonLoader(registry: HTTPChecks.registry).loadDirectory(directory).lessons) else {
+            throw RuntimeError("no lessons in \(directory) to take a dataset from; point --lessons at a lessons folder")
+        }
+        return try prepare(home: home, lessonsDirectory: directory, fixture: fixture)
+    }
+}
+
+/// A command failed while running (not a usage error): a one-line message on standard error and
+/// a documented exit code, 2 for input Kitchen cannot use (a file, a database, a lesson, a port).
+struct RuntimeError: Error, CustomStringConvertible {
+    var description: String
+    var exitCode: Int32
+
+    init(_ description: String, exitCode: Int32 = 2) {
+        self.description = description
+        self.exitCode = exitCode
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import KitchenLessons
 import KitchenServer
+import KitchenServerChecks
 import KitchenShell
 import KitchenSQL
 import KitchenTutor
@@ -30,15 +31,18 @@ struct LearnCommand: ParsableCommand {
         let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(directory)
         let config: TeacherConfig
         do {
-            config = try TeacherConfig.load(from: [directory + "/kitchen.yaml", home.path + "/kitchen.yaml"])
+            config = try TeacherConfig.load(from: [directory + "/kitchen.yaml", home.configFile])
         } catch {
-            throw ValidationError("\(error)")
+            throw RuntimeError("\(error)")
         }
-        let tutor = Tutor(catalog: catalog, home: home.path, config: config)
+        let tutor = Tutor(catalog: catalog, home: home, config: config)
         var panel: ServerPanel?
         if !noServer {
-            tutor.playground = try? Playground.prepare(home: home.path, lessonsDirectory: directory)
+            tutor.playground = Playground.fixture(config: config, lessons: catalog.lessons).flatMap {
+                try? Playground.prepare(home: home, lessonsDirectory: directory, fixture: $0)
+            }
             panel = ServerPanel(databasePath: tutor.playground?.path, port: port)
+            if let playground = tutor.playground { panel?.serve(path: playground.path, spec: playground.spec) }
             tutor.panel = panel
         }
         let prompt = PromptLoop(connection: try Connection(path: ":memory:"), home: home)

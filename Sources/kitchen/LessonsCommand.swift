@@ -1,7 +1,9 @@
 import ArgumentParser
 import KitchenLessons
 import KitchenServer
+import KitchenServerChecks
 import KitchenSQL
+import KitchenSupport
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -18,20 +20,29 @@ struct LessonsCommand: ParsableCommand {
     )
 }
 
+/// `kitchen check --format`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, junit
 }
 
+/// `kitchen lessons list --format`: a list has no JUnit form.
+enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `kitchen lessons test --format`: results for people or for CI.
+enum TestReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, junit
+}
+
 extension LessonsCommand {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the lessons with your progress.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "List the lessons with your progress.")
 
         @OptionGroup var lessons: LessonsOptions
-        @Option(help: "text or json") var format: OutputFormat = .text
-
-        func validate() throws {
-            if format == .junit { throw ValidationError("--format takes text or json here") }
-        }
+        @Option(help: "text or json") var format: ListFormat = .text
 
         func run() throws {
             let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(lessons.resolved)
@@ -51,7 +62,7 @@ extension LessonsCommand {
                 let width = entries.map(\.id.count).max() ?? 0
                 for (number, entry) in entries.enumerated() {
                     let mark = entry.passed == entry.steps ? "✓" : (entry.passed > 0 ? "◐" : " ")
-                    print("\(mark) \(number + 1). \(entry.id.padding(width))  \(entry.title) (\(entry.passed)/\(entry.steps) steps)")
+                    print("\(mark) \(number + 1). \(entry.id.padded(to: width))  \(entry.title) (\(entry.passed)/\(entry.steps) steps)")
                 }
             }
             for problem in catalog.problems {
@@ -61,17 +72,22 @@ extension LessonsCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a lesson, or one step of it.")
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "Print a lesson, or one step of it.")
 
         @OptionGroup var lessons: LessonsOptions
         @Argument(help: "The lesson id.") var lesson: String
         @Argument(help: "A step: its number (from 1) or its id.") var step: String?
         @Flag(help: "Print the reference solution alone, raw, for piping into `kitchen check`.") var solution = false
 
+        func validate() throws {
+            if solution && step == nil { throw ValidationError("--solution needs a STEP") }
+        }
+
         func run() throws {
             let found = try LessonLookup.lesson(lesson, in: lessons.resolved)
-            if solution {
-                guard let step else { throw LessonLookup.badInput("--solution needs a STEP") }
+            if solution, let step {
                 print(try LessonLookup.step(step, of: found).solution.trimmingTrailingNewlines())
                 return
             }
@@ -88,7 +104,9 @@ extension LessonsCommand {
     }
 
     struct Lint: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Validate lesson files: structure, setup SQL, and that every solution passes.")
+        static let configuration = CommandConfiguration(
+            commandName: "lint",
+            abstract: "Validate lesson files: structure, setup SQL, and that every solution passes.")
 
         @OptionGroup var lessons: LessonsOptions
         @Argument(help: "Lesson files to check (default: every lesson).") var files: [String] = []
@@ -121,15 +139,12 @@ extension LessonsCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Prove every step: its solution passes, its known-wrong answers fail as expected, an empty answer fails.")
 
         @OptionGroup var lessons: LessonsOptions
         @Argument(help: "Lesson ids (default: all).") var ids: [String] = []
-        @Option(help: "text or junit") var format: OutputFormat = .text
-
-        func validate() throws {
-            if format == .json { throw ValidationError("--format takes text or junit here") }
-        }
+        @Option(help: "text or junit") var format: TestReportFormat = .text
 
         func run() throws {
             let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(lessons.resolved)
@@ -186,9 +201,8 @@ enum LessonLookup {
         return step
     }
 
-    static func badInput(_ message: String) -> ExitCode {
-        printError("kitchen: \(message)")
-        return ExitCode(2)
+    static func badInput(_ message: String) -> RuntimeError {
+        RuntimeError(message)
     }
 }
 
@@ -237,10 +251,6 @@ enum JUnit {
 }
 
 extension String {
-    func padding(_ width: Int) -> String {
-        self + String(repeating: " ", count: max(0, width - count))
-    }
-
     func trimmingTrailingNewlines() -> String {
         var text = self
         while text.hasSuffix("\n") || text.hasSuffix(" ") { text.removeLast() }

@@ -1,5 +1,6 @@
 import CEditLine
 import CSignals
+import KitchenSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -196,16 +197,10 @@ final class LineEditor {
                 let index = column * rows + row  // column-major, like ls
                 guard index < words.count else { continue }
                 let word = words[index]
-                line += index + rows < words.count ? word.padding(toWidth: width) : word
+                line += index + rows < words.count ? word.padded(to: width) : word
             }
             out += line + "\n"
         }
         fputs(out, kitchen_stdout())
-    }
-}
-
-private extension String {
-    func padding(toWidth width: Int) -> String {
-        self + String(repeating: " ", count: max(0, width - count))
     }
 }

@@ -1,6 +1,8 @@
 import CSignals
+import KitchenLessons
 import KitchenShell
 import KitchenSQL
+import KitchenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -67,17 +69,11 @@ struct PromptLoop {
                 entry += entry.isEmpty ? line : "\n" + line
                 let result = session.feed(line: line)
                 if !session.isContinuing {
-                    if !entry.trimmingCharactersInSet().isEmpty { editor.addToHistory(entry) }
+                    if !entry.trimmed.isEmpty { editor.addToHistory(entry) }
                     entry = ""
                 }
                 if result == .quit { return }
             }
         }
-    }
-}
-
-extension String {
-    func trimmingCharactersInSet() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

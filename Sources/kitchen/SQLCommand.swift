@@ -1,4 +1,5 @@
 import ArgumentParser
+import KitchenLessons
 import KitchenShell
 import KitchenSQL
 
@@ -34,7 +35,7 @@ struct SQLCommand: ParsableCommand {
             // Reading the schema fails early on a file that is not a database.
             _ = try connection.schema()
         } catch let error as DatabaseError {
-            throw ValidationError(error.message.contains("not a database")
+            throw RuntimeError(error.message.contains("not a database")
                 ? "\(databasePath ?? "") is not a SQLite database"
                 : error.message)
         }

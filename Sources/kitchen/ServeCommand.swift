@@ -2,7 +2,9 @@ import ArgumentParser
 import CSignals
 import KitchenLessons
 import KitchenServer
+import KitchenServerChecks
 import KitchenSQL
+import KitchenSupport
 import KitchenTutor
 #if canImport(Glibc)
 import Glibc
@@ -14,9 +16,10 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Run the mini-server alone on 127.0.0.1 and print one line per request.",
         discussion: """
-            Without --lesson or --db it serves the default restaurant dataset. With --lesson it serves that
-            lesson's database (your own, as the lessons left it) with its API and the routes you wrote for
-            it. With --db it serves every table of FILE at /TABLE and /TABLE/:id. Ctrl-C stops it.
+            Without --lesson or --db it serves the playground dataset (the fixture that kitchen.yaml \
+            names, else the first lesson's). With --lesson it serves that lesson's database (your own, \
+            as the lessons left it) with its API and the routes you wrote for it. With --db it serves \
+            every table of FILE at /TABLE and /TABLE/:id. Ctrl-C stops it.
             """
     )
 
@@ -37,39 +40,35 @@ struct ServeCommand: ParsableCommand {
         let spec: ServerSpec?
         var learnerRoutes: [RouteDefinition] = []
         if let databasePath {
-            guard FileReading.exists(databasePath) else { throw ValidationError("\(databasePath) does not exist") }
+            guard FileReading.exists(databasePath) else { throw RuntimeError("\(databasePath) does not exist") }
             path = databasePath
             let tables = try Connection(path: databasePath).schema().tables.filter { $0.type == "table" }.map(\.name)
             spec = ServerSpec(resources: tables.map { .init(path: "/" + $0, table: $0) }, inspection: true)
         } else if let lesson {
             let found = try LessonLookup.lesson(lesson, in: directory)
-            let lessonPath = home.path + "/lessons/" + found.id + ".db"
+            let lessonPath = try home.lessonDatabase(found.id)
             if !FileReading.exists(lessonPath) {
-                mkdir(home.path + "/lessons", 0o755)
                 let database = try Connection(path: lessonPath)
                 try database.restore(from: Grader(lesson: found).databases.start(ofStep: 0))
             }
             path = lessonPath
             spec = found.server
             // The learner's own routes for this lesson, as the prompt saved them.
-            let routesFile = home.path + "/routes/" + found.id + ".routes"
+            let routesFile = try home.routesFile(found.id)
             if FileReading.exists(routesFile) {
                 do {
                     learnerRoutes = try RouteParser.parse(try FileReading.read(routesFile))
                 } catch {
-                    throw ValidationError("your routes in \(routesFile) could not be read: \(error)")
+                    throw RuntimeError("your routes in \(routesFile) could not be read: \(error)")
                 }
             }
         } else {
-            let playground = try Playground.prepare(home: home.path, lessonsDirectory: directory)
+            let playground = try Playground.prepare(home: home, lessons: lessons)
             path = playground.path
             spec = playground.spec
         }
         let server = MiniServer(database: DatabaseAccess(path: path))
-        server.routes.replaceAll(PracticeRoutes.routes(for: spec, sessions: server.sessions))
-        for definition in learnerRoutes {
-            server.routes.add(LearnerRoutes.route(for: definition, origin: "learner", sessions: server.sessions))
-        }
+        server.routes.replaceAll(PracticeRoutes.routes(for: spec, learnerRoutes: learnerRoutes, sessions: server.sessions))
         let output = FileDescriptorOutput(descriptor: 1)
         server.log.onRecord { entry in
             let milliseconds = (entry.durationMilliseconds * 100).rounded() / 100
@@ -78,7 +77,12 @@ struct ServeCommand: ParsableCommand {
             for line in entry.explanation ?? [] { output.write("  " + line + "\n") }
         }
         kitchen_sigint_install()
-        let started = try Blocking.run { try await server.start(port: port) }
+        let started: (port: Int, note: String?)
+        do {
+            started = try Blocking.run { try await server.start(port: port) }
+        } catch {
+            throw RuntimeError("\(error)")
+        }
         output.write("http://127.0.0.1:\(started.port)\n")
         if let note = started.note { printError(note) }
         printError("Serving \(path). Ctrl-C stops.")

@@ -1,4 +1,5 @@
 import Foundation
+import KitchenSupport
 import Testing
 @testable import KitchenLessons
 

@@ -38,10 +38,13 @@ struct TeacherConfigPolicies {
         #expect(try TeacherConfig.parse("solutions: locked", file: "kitchen.yaml").solutions == .locked)
         #expect(try TeacherConfig.parse("solutions: after-pass", file: "kitchen.yaml").solutions == .afterPass)
         #expect(try TeacherConfig.parse("", file: "kitchen.yaml") == TeacherConfig())
+        // The playground's dataset is the teacher's to choose; unset, the first lesson's fixture.
+        #expect(try TeacherConfig.parse("playground: bakery", file: "kitchen.yaml").playground == "bakery")
+        #expect(TeacherConfig().playground == nil)
     }
 
     @Test("mistakes in the config file are errors with file:line", arguments: [
-        ("solutions: after-attempts\nsolution-attempt: 2\n", "kitchen.yaml:2: unknown key 'solution-attempt' in the config (did you mean solution-attempts?); allowed: solution-attempts, solutions"),
+        ("solutions: after-attempts\nsolution-attempt: 2\n", "kitchen.yaml:2: unknown key 'solution-attempt' in the config (did you mean solution-attempts?); allowed: playground, solution-attempts, solutions"),
         ("\nsolutions: sometimes\n", "kitchen.yaml:2: 'solutions' must be one of after-attempts, after-pass, locked, not 'sometimes'"),
         ("solution-attempts: 2.5\n", "kitchen.yaml:1: 'solution-attempts' must be a whole number"),
         ("solution-attempts: -1\n", "kitchen.yaml:1: 'solution-attempts' must be a whole number"),

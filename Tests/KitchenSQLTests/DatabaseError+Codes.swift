@@ -46,7 +46,20 @@ struct DatabaseErrorCodeTests {
         #expect(error.code == .error)
         #expect(error.codeName == "SQLITE_ERROR")
         #expect(error.message == "no such table: missing")
-        #expect(error.description == error.message)
+    }
+
+    @Test("an error's description carries what a log needs: code, message, SQL and position")
+    func descriptionForLogs() throws {
+        let connection = try Connection()
+        try connection.execute("CREATE TABLE dishes (id INTEGER PRIMARY KEY, name TEXT)")
+        let missing = try #require(#expect(throws: DatabaseError.self) { try connection.execute("SELECT * FROM missing") })
+        #expect("\(missing)" == "SQLite error 1 (SQLITE_ERROR): no such table: missing, in `SELECT * FROM missing`")
+        let column = try #require(#expect(throws: DatabaseError.self) { try connection.execute("SELECT nme FROM dishes") })
+        #expect("\(column)" == "SQLite error 1 (SQLITE_ERROR): no such column: nme, in `SELECT nme FROM dishes` at byte 7")
+        let unique = try #require(#expect(throws: DatabaseError.self) {
+            try connection.execute("INSERT INTO dishes VALUES (1, 'Soup'); INSERT INTO dishes VALUES (1, 'Stew')")
+        })
+        #expect("\(unique)".hasPrefix("SQLite error 1555 (SQLITE_CONSTRAINT): UNIQUE constraint failed: dishes.id"))
     }
 
     @Test("result codes have SQLite's names")

@@ -38,6 +38,15 @@ struct DatabaseValueRoundTripTests {
         #expect(stored == value)
     }
 
+    @Test("a SQL function gets its arguments through the same conversion: text with a NUL comes whole")
+    func functionArgumentsKeepNUL() throws {
+        let connection = try Connection()
+        try connection.createFunction("echo_value", arguments: 1) { $0[0] }
+        for value: DatabaseValue in [.text("a\u{0}b"), .blob([0, 1, 2]), .integer(7), .real(2.5), .null, .text("")] {
+            #expect(try connection.fetchAll("SELECT echo_value(?)", arguments: [value]) == [[value]])
+        }
+    }
+
     @Test("named parameters bind by name without their prefix; unknown names are ignored")
     func namedParameters() throws {
         let connection = try Connection()

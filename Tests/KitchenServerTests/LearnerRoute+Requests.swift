@@ -1,5 +1,6 @@
-import Testing
+import KitchenServerChecks
 import KitchenSQL
+import Testing
 @testable import KitchenServer
 
 /// Learner routes answered in process by the real responder, on a fresh database each time.

@@ -1,4 +1,5 @@
 import KitchenLessons
+import KitchenServerChecks
 import KitchenSQL
 import Testing
 @testable import KitchenServer
@@ -23,13 +24,13 @@ struct MiniServerLiveRouteTests {
     func addReplaceRemove() async throws {
         try await withLiveServer { live async throws in
             #expect(try await live.send("GET", "/specials/1").status == 404)
-            live.server.routes.add(Route(method: "GET", pattern: PathPattern("/specials/:id"), origin: "learner", handler: FixedReply(status: 200, message: "soup")))
+            live.server.routes.add(Route(method: "GET", pattern: PathPattern("/specials/:id"), origin: .learner, handler: FixedReply(status: 200, message: "soup")))
             let added = try await live.send("GET", "/specials/1")
             #expect(added.status == 200)
             #expect(added.json?["message"] == .string("soup"))
             #expect(added.json?["id"] == .string("1"))
 
-            live.server.routes.add(Route(method: "GET", pattern: PathPattern("/specials/:id"), origin: "learner", handler: FixedReply(status: 202, message: "stew")))
+            live.server.routes.add(Route(method: "GET", pattern: PathPattern("/specials/:id"), origin: .learner, handler: FixedReply(status: 202, message: "stew")))
             let replaced = try await live.send("GET", "/specials/1")
             #expect(replaced.status == 202)
             #expect(replaced.json?["message"] == .string("stew"))
@@ -47,7 +48,7 @@ struct MiniServerLiveRouteTests {
             #expect(try await live.send("GET", "/menu").status == 404)
             #expect(try await live.send("GET", "/dishes/3").json?["name"] == .string("Margherita"))
             #expect(try await live.send("GET", "/echo").status == 200)
-            live.server.routes.removeAll(origin: "inspection")
+            live.server.routes.removeAll(origin: .inspection)
             #expect(try await live.send("GET", "/echo").status == 404)
         }
     }
@@ -64,7 +65,7 @@ struct MiniServerLiveRouteTests {
     @Test("a literal route added at run time beats the resource's item route")
     func literalBeatsItemRoute() async throws {
         try await withLiveServer { live async throws in
-            live.server.routes.add(Route(method: "GET", pattern: PathPattern("/menu/today"), origin: "learner", handler: FixedReply(status: 200, message: "today")))
+            live.server.routes.add(Route(method: "GET", pattern: PathPattern("/menu/today"), origin: .learner, handler: FixedReply(status: 200, message: "today")))
             #expect(try await live.send("GET", "/menu/today").json?["message"] == .string("today"))
             #expect(try await live.send("GET", "/menu/3").json?["name"] == .string("Margherita"))
         }
@@ -73,7 +74,7 @@ struct MiniServerLiveRouteTests {
     @Test("a route that throws answers 500 naming the route, and the server goes on")
     func failingRoute() async throws {
         try await withLiveServer { live async throws in
-            live.server.routes.add(Route(method: "GET", pattern: PathPattern("/broken"), origin: "learner", handler: Failing()))
+            live.server.routes.add(Route(method: "GET", pattern: PathPattern("/broken"), origin: .learner, handler: Failing()))
             let response = try await live.send("GET", "/broken")
             #expect(response.status == 500)
             #expect(response.json?["error"]?.stringValue?.contains("GET /broken") == true)

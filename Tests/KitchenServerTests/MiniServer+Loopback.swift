@@ -1,4 +1,5 @@
 import Foundation
+import KitchenServerChecks
 import Testing
 @testable import KitchenServer
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import Testing
 import KitchenSQL
 @testable import KitchenServer
+@testable import KitchenServerChecks
 
 /// A route's SQL mistakes shown to the learner: at definition (prepared against the schema, with
 /// the position) and when a request makes it fail (explained in the log entry; the client gets a

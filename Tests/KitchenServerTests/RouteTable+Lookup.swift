@@ -9,7 +9,7 @@ struct NamedHandler: RouteHandler {
     }
 }
 
-func route(_ method: String, _ pattern: String, _ name: String? = nil, origin: String = "test") -> Route {
+func route(_ method: String, _ pattern: String, _ name: String? = nil, origin: RouteOrigin = .practice) -> Route {
     Route(method: method, pattern: PathPattern(pattern), origin: origin, handler: NamedHandler(name: name ?? "\(method) \(pattern)"))
 }
 
@@ -104,12 +104,12 @@ struct RouteTableLookupTests {
 
     @Test("removing routes by method and pattern, or by origin")
     func removing() {
-        let table = RouteTable([route("GET", "/menu", origin: "practice"), route("GET", "/echo", origin: "inspection"),
-                                route("POST", "/echo", origin: "inspection")])
+        let table = RouteTable([route("GET", "/menu", origin: .practice), route("GET", "/echo", origin: .inspection),
+                                route("POST", "/echo", origin: .inspection)])
         #expect(table.remove(method: "get", pattern: PathPattern("/menu")))
         #expect(!table.remove(method: "GET", pattern: PathPattern("/menu")), "removing twice reports nothing removed")
         #expect(table.lookup(method: "GET", path: "/menu").isNotFound)
-        table.removeAll(origin: "inspection")
+        table.removeAll(origin: .inspection)
         #expect(table.all.isEmpty)
     }
 

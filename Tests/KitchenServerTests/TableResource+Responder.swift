@@ -274,7 +274,7 @@ struct TableResourceResponderTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let path = try PracticeDatabase.create(in: folder)
-        let responder = KitchenResponder(routes: RouteTable(TableResource(path: "/ghosts", table: "ghosts").routes(origin: "test")),
+        let responder = KitchenResponder(routes: RouteTable(TableResource(path: "/ghosts", table: "ghosts").routes(origin: .practice)),
                                          database: DatabaseAccess(path: path), log: RequestLog(), limits: ServerLimits())
         var request = ServerRequest(method: "GET", path: "/ghosts")
         let response = await responder.answer(&request)
@@ -289,7 +289,7 @@ struct TableResourceResponderTests {
         let path = folder.file("notes.db")
         let connection = try Connection(path: path)
         try connection.trusted { try connection.execute("CREATE TABLE notes (body TEXT NOT NULL); INSERT INTO notes VALUES ('first')") }
-        let responder = KitchenResponder(routes: RouteTable(TableResource(path: "/notes/", table: "notes").routes(origin: "test")),
+        let responder = KitchenResponder(routes: RouteTable(TableResource(path: "/notes/", table: "notes").routes(origin: .practice)),
                                          database: DatabaseAccess(path: path), log: RequestLog(), limits: ServerLimits())
         var create = ServerRequest(method: "POST", path: "/notes", body: Array(#"{"body": "second"}"#.utf8))
         let created = await responder.answer(&create)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import KitchenLessons
+import KitchenServerChecks
 import KitchenSQL
 import NIOCore
 import NIOHTTP1

@@ -1,3 +1,5 @@
+import KitchenSupport
+
 /// `choice`: a concept question, answered with a letter, a number or the option's text; or a
 /// short answer matched against accepted answers.
 struct ChoiceCheck: Check {

@@ -1,5 +1,7 @@
 import KitchenLessons
+import KitchenServer
 import KitchenSQL
+import KitchenSupport
 
 /// The lesson's server run in-process on a copy of the step's database, for grading: the same
 /// routes and responder as the live server, without a socket, so grading is fast and repeatable.
@@ -13,10 +15,7 @@ public struct InProcessServer: Sendable {
     public init(database: sending Connection, spec: ServerSpec?, extraRoutes: [RouteDefinition] = []) {
         self.database = DatabaseAccess(connection: database)
         let sessions = self.sessions
-        routes = RouteTable(PracticeRoutes.routes(for: spec, sessions: sessions))
-        for definition in extraRoutes {
-            routes.add(LearnerRoutes.route(for: definition, origin: "learner", sessions: sessions))
-        }
+        routes = RouteTable(PracticeRoutes.routes(for: spec, learnerRoutes: extraRoutes, sessions: sessions))
         self.responder = InProcessResponder(routes: routes, database: self.database)
     }
 
@@ -38,26 +37,14 @@ public struct InProcessServer: Sendable {
     }
 }
 
-public struct InProcessResponder: Sendable {
-    let routes: RouteTable
-    let database: DatabaseAccess
-
-    func exchange(_ request: PromptRequest, id: Int) async -> LoggedRequest {
-        let responder = KitchenResponder(routes: routes, database: database, log: RequestLog(), limits: ServerLimits())
-        let headers = request.headers.map { (name: $0.name, value: $0.value) }
-        var serverRequest = ServerRequest(method: request.method, path: request.path, rawQuery: request.query, headers: headers, body: Array((request.body ?? "").utf8))
-        var response = await responder.answer(&serverRequest)
-        if request.method == "HEAD" { response.body = [] }
-        return LoggedRequest(id: id, time: 0, method: request.method, path: request.path, query: request.query, headers: headers,
-                             body: serverRequest.body, status: response.status, responseHeaders: response.headers,
-                             responseBody: response.body, durationMilliseconds: 0, explanation: response.explanation)
-    }
-}
-
 /// HTTP answers: requests in the prompt's syntax, separated by lines of `###` (as in .http files).
 public enum HTTPAnswer {
     public struct Problem: Error, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     public static func requests(in answer: Answer) throws -> [PromptRequest] {
@@ -82,13 +69,5 @@ public enum HTTPAnswer {
             }
         }
         return requests
-    }
-}
-
-extension DatabaseAccess {
-    /// Serves an existing connection (an in-memory copy for grading).
-    public convenience init(connection: sending Connection) {
-        self.init(path: nil, policy: .standard)
-        adopt(connection)
     }
 }

@@ -1,0 +1,154 @@
+import KitchenServer
+import KitchenShell
+import KitchenSupport
+
+/// The server's dot-commands, one function each.
+extension ServerPanel {
+    func commands() -> [DotCommand] {
+        [serverCommand(), requestsCommand(), headersCommand(), httpFileCommand(), wireCommand(), routesCommand(), routeCommand()]
+    }
+
+    /// `.server [status|start|stop|restart]`.
+    func serverCommand() -> DotCommand {
+        DotCommand("server", arguments: [.choice("ACTION", ["status", "start", "stop", "restart"], optional: true)], group: "Server",
+                   summary: "Show the server's address, or start, stop or restart it") { [unowned self] session, arguments in
+            switch arguments.first ?? "status" {
+            case "start":
+                session.output.writeLine(start())
+            case "stop":
+                stop()
+                session.output.writeLine("The server is stopped. .server start starts it again.")
+            case "restart":
+                stop()
+                session.output.writeLine(start())
+            default:
+                if let url = server.url {
+                    session.output.writeLine("The server is listening on \(url) (127.0.0.1 only).")
+                    session.output.writeLine("Routes: \(Set(server.routes.all.map { $0.pattern.description }).sorted().joined(separator: ", "))")
+                } else {
+                    session.output.writeLine("The server is stopped. .server start starts it.")
+                }
+            }
+            return .done
+    }
+    }
+
+    /// `.requests [N|clear]`: the request log, from any client.
+    func requestsCommand() -> DotCommand {
+        DotCommand("requests", arguments: [.text("N|clear", optional: true)], group: "Server",
+                   summary: "Show the last N requests the server received (from any client), or clear the log") { [unowned self] session, arguments in
+            if arguments.first == "clear" {
+                server.log.clear()
+                session.output.writeLine("The request log is empty.")
+                return .done
+            }
+            var count = 10
+            if let text = arguments.first {
+                guard let number = Int(text), number > 0 else { throw CommandError("N must be a positive number, or clear") }
+                count = number
+            }
+            let entries = server.log.entries(last: count)
+            if entries.isEmpty {
+                session.output.writeLine("No requests yet. Try \(exampleRequest) here, or curl \(server.url ?? "the server") from another terminal.")
+            }
+            for entry in entries {
+                let status = entry.status < 400 ? session.style.green("\(entry.status)") : session.style.yellow("\(entry.status)")
+                let client = entry.header("User-Agent").map { " " + session.style.dim("(\($0))") } ?? ""
+                session.output.writeLine("#\(entry.id) \(entry.method) \(entry.target) → \(status) \(Self.format(entry.durationMilliseconds))\(client)")
+                if !entry.body.isEmpty {
+                    session.output.writeLine("    " + session.style.dim(String(entry.bodyText.prefix(200))))
+                }
+                if let why = entry.explanation?.first { session.output.writeLine("    " + session.style.red(why)) }
+            }
+            return .done
+    }
+    }
+
+    /// `.http-headers on|off`.
+    func headersCommand() -> DotCommand {
+        DotCommand("http-headers", arguments: [.choice("SWITCH", ["on", "off"])], group: "Server",
+                   summary: "Show response headers at the prompt") { [unowned self] _, arguments in
+            showHeaders = arguments[0] == "on"
+            return .done
+    }
+    }
+
+    /// `.http FILE`: a .http file run against the server.
+    func httpFileCommand() -> DotCommand {
+        DotCommand("http", arguments: [.file()], group: "Server",
+                   summary: "Run the requests of a .http file (with their expectations) against the server") { [unowned self] session, arguments in
+            guard let port = server.port else { throw CommandError("the server is not running; .server start starts it") }
+            let file: HTTPFile
+            do { file = try HTTPFile.parse(try FileReading.read(arguments[0])) } catch {
+                throw CommandError("\(arguments[0]): \(error)")
+            }
+            let outcomes = HTTPFileRunner(port: port).run(file)
+            for outcome in outcomes {
+                for (index, line) in outcome.report(file: arguments[0]).enumerated() {
+                    session.output.writeLine(index == 0 ? (outcome.passed ? session.style.green(line) : session.style.red(line)) : line)
+                }
+                if let response = outcome.response { lastResponse = response }
+            }
+            let failed = outcomes.filter { !$0.passed }.count
+            session.output.writeLine("\(outcomes.count - failed) passed, \(failed) failed")
+            if failed > 0 { session.recordFailure() }
+            return .done
+    }
+    }
+
+    /// `.wire [on|off]`: the bytes that crossed the socket.
+    func wireCommand() -> DotCommand {
+        DotCommand("wire", arguments: [.choice("SWITCH", ["on", "off"], optional: true)], group: "Server",
+                   summary: "Show the raw bytes of each request and response (no SWITCH: the last exchange)") { [unowned self] session, arguments in
+            if let choice = arguments.first {
+                showWire = choice == "on"
+                session.output.writeLine(showWire ? "Each request now shows the bytes that crossed the socket." : "Wire view off.")
+            } else if let exchange = server.wire.latest() {
+                session.output.writeLine(Self.visible(exchange.request, style: session.style))
+                session.output.writeLine(Self.visible(exchange.response, style: session.style))
+            } else {
+                session.output.writeLine("No exchange yet.")
+            }
+            return .done
+    }
+    }
+
+    /// `.routes`: every route, with its origin.
+    func routesCommand() -> DotCommand {
+        DotCommand("routes", group: "Server", summary: "List the server's routes (yours are marked learner)") { [unowned self] session, _ in
+            let routes = server.routes.all.sorted { ($0.pattern.description, $0.method) < ($1.pattern.description, $1.method) }
+            for route in routes {
+                let origin = route.origin == .learner ? session.style.green(route.origin.rawValue) : session.style.dim(route.origin.rawValue)
+                session.output.writeLine("\(route.method.padded(to: 7)) \(route.pattern)  " + origin)
+            }
+            return .done
+    }
+    }
+
+    /// `.route [remove] METHOD PATH`: one of the learner's routes.
+    func routeCommand() -> DotCommand {
+        DotCommand("route", arguments: [.text("[remove] METHOD PATH", rest: true)], group: "Server",
+                   summary: "Show one of your routes, or remove it (.route remove METHOD PATH)") { [unowned self] session, arguments in
+            var words = arguments[0].split(separator: " ").map(String.init)
+            let removing = words.first?.lowercased() == "remove"
+            if removing { words.removeFirst() }
+            guard words.count == 2 else { throw CommandError("usage: .route METHOD PATH, or .route remove METHOD PATH") }
+            let key = "\(words[0].uppercased()) \(PathPattern(words[1]))"
+            guard let definition = learnerRoutes.first(where: { $0.key == key }) else {
+                let mine = learnerRoutes.map(\.key)
+                throw CommandError("you have no route \(key)" + (mine.isEmpty ? "; define one with route METHOD /path = SQL" : "; yours: \(mine.joined(separator: ", "))"))
+            }
+            if removing {
+                learnerRoutes.removeAll { $0.key == key }
+                // Rebuilt rather than removed, so a practice route under the same path comes back.
+                rebuildRoutes()
+                session.output.writeLine("Route \(key) removed.")
+                saveRoutes(session: session)
+                onRoutesChanged?(learnerRoutes)
+            } else {
+                session.output.writeLine(session.style.cyan(definition.source))
+            }
+            return .done
+    }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import KitchenServer
+@testable import KitchenServerChecks
+
+/// The tutor in the real binary, with a real `curl` in a "second terminal": an `http-request` step
+/// is passed by curl's request when the server created the loan, and not by a curl POST the server
+/// refused with 415 (it created nothing).
+@Suite("kitchen: curl satisfies a request step only when the server did what was asked",
+       .enabled(if: Tools.kitchen != nil && Tools.curl != nil, "needs the kitchen binary and curl"))
+struct TutorCurlGradingTests {
+    /// A `kitchen` process fed line by line, its output collected in a file.
+    final class Session {
+        let process = Process()
+        let input = Pipe()
+        let outputPath: String
+
+        init(lessons: String, home: TemporaryFolder) throws {
+            outputPath = home.file("output.txt")
+            _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+            process.executableURL = URL(fileURLWithPath: try #require(Tools.kitchen))
+            process.arguments = ["--lessons", lessons]
+            process.environment = ["KITCHEN_HOME": home.path, "PATH": "/usr/bin:/bin", "TERM": "dumb"]
+            process.standardInput = input
+            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+        }
+
+        var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+        func send(_ line: String) {
+            input.fileHandleForWriting.write(Data((line + "\n").utf8))
+        }
+
+        /// Waits until the output after `offset` contains `text`; returns the output from `offset`.
+        @discardableResult
+        func wait(for text: String, after offset: Int = 0, seconds: Double = 20) throws -> String {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                let all = output
+                let tail = String(all.dropFirst(offset))
+                if tail.contains(text) { return tail }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            Issue.record("timed out waiting for \(text); output so far:\n\(output)")
+            throw CancellationError()
+        }
+
+        func finish() {
+            try? input.fileHandleForWriting.close()
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning { process.terminate() }
+        }
+    }
+
+    @Test("curl's 415 fails the step and says so; curl's 201 passes it", .timeLimit(.minutes(2)))
+    func curlRequestStep() throws {
+        let home = try TemporaryFolder()
+        defer { home.remove() }
+        let lessons = home.file("lessons")
+        try FileManager.default.createDirectory(atPath: lessons + "/fixtures", withIntermediateDirectories: true)
+        try LibraryLesson.yaml.write(toFile: lessons + "/library.yaml", atomically: true, encoding: .utf8)
+
+        let session = try Session(lessons: lessons, home: home)
+        defer { session.finish() }
+        session.send(".lesson library")
+        session.send(".server")
+        let opened = try session.wait(for: "http://127.0.0.1:")
+        let port = try #require(opened.firstMatch(of: /http:\/\/127\.0\.0\.1:(\d+)/).map { String($0.1) })
+        session.send(".next")
+        session.send(".next")
+        try session.wait(for: "Send POST /loans for book 10")
+
+        let url = "http://127.0.0.1:\(port)/loans"
+        let body = #"{"book_id": 10, "member_id": 1, "day": "2024-03-06"}"#
+        // curl -d without a Content-Type sends a form: the server refuses it and creates nothing.
+        let refused = try runProgram(try #require(Tools.curl), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", url, "-d", body])
+        #expect(refused.stdout == "415", "\(refused.stdout) \(refused.stderr)")
+        var mark = session.output.count
+        session.send(".check")
+        let failed = try session.wait(for: "answered it 415", after: mark)
+        #expect(failed.contains("the server received POST /loans (from curl), but answered it 415"), "\(failed)")
+        #expect(!failed.contains("Step passed"), "\(failed)")
+
+        let created = try runProgram(try #require(Tools.curl), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", url,
+                                                                "-H", "Content-Type: application/json", "-d", body])
+        #expect(created.stdout == "201", "\(created.stdout) \(created.stderr)")
+        mark = session.output.count
+        session.send(".check")
+        let passed = try session.wait(for: "answered 201", after: mark)
+        #expect(passed.contains("Correct: the server received POST /loans (from curl) and answered 201."), "\(passed)")
+    }
+}
