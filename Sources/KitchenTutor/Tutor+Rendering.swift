@@ -45,9 +45,8 @@ extension Tutor {
             session.recordFailure()
             output.writeLine(style.yellow("✗ " + verdict.summary))
             for line in verdict.details { output.writeLine(line) }
-        case .notYet:
-            // Graded quietly: nothing is said until the step passes or the learner asks (.check).
-            break
+        case .notYet(let verdict):
+            output.writeLine(style.yellow(verdict.oneLine))
         case .hint(let number, let count, let text, let automatic):
             output.writeLine(style.dim(automatic ? "Hint: " : "Hint \(number)/\(count): ") + text)
         case .hintAvailable:
@@ -79,7 +78,7 @@ extension Tutor {
     func showProgress(_ entries: [MenuEntry], passed: Int, total: Int) {
         guard let session else { return }
         for entry in entries {
-            let failed = entry.failedChecks > 0 ? session.style.dim(", \(entry.failedChecks) failed checks") : ""
+            let failed = entry.failedChecks > 0 ? session.style.dim(entry.failedChecks == 1 ? ", 1 failed check" : ", \(entry.failedChecks) failed checks") : ""
             session.output.writeLine("\(entry.title): \(entry.passed)/\(entry.steps) steps" + failed)
         }
         session.output.writeLine(session.style.bold("In all: \(passed)/\(total) steps."))
@@ -134,7 +133,8 @@ extension Tutor {
         }
         return [
             command("lessons", summary: "List the lessons and your progress") { _ in .showMenu },
-            command("lesson", arguments: [.text("ID")], summary: "Open a lesson (by id or number) where you left it") { .open($0[0]) },
+            command("lesson", arguments: [.text("ID"), .text("STEP", optional: true)],
+                    summary: "Open a lesson (by id or number) where you left it, or at STEP") { .open($0[0], step: $0.count > 1 ? $0[1] : nil) },
             command("step", summary: "Show the current step again") { _ in .showStep },
             command("next", summary: "Go to the next step") { _ in .next },
             command("back", summary: "Go to the previous step") { _ in .back },
