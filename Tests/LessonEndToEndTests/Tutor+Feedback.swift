@@ -77,3 +77,48 @@ struct TutorFeedback {
         #expect(!run.output.contains("(The database is set up for this step.)"))
     }
 }
+
+@Suite("Small things at the prompt, through the kitchen binary")
+struct TutorSmallThings {
+    static let lesson = """
+        format: 1
+        id: curl
+        title: Curl
+        summary: A step that names the server.
+        setup:
+          sql: CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);
+        steps:
+          - id: one
+            title: From another terminal
+            text: |
+              Run:
+
+              ```
+              curl {{server}}/items
+              ```
+            task: Count the items.
+            check:
+              kind: sql-result
+            hints: ["Use `count(*)`."]
+            solution: SELECT count(*) FROM items;
+            wrong:
+              - answer: SELECT 1;
+                expect: different result
+
+        """
+
+    @Test("{{server}} shows the running server's address; hints render code; .eqp resets when a lesson opens")
+    func placeholdersHintsSettings() throws {
+        let sandbox = try Sandbox(#function)
+        try sandbox.write("curl.yaml", Self.lesson)
+        let run = try sandbox.learn([".eqp on", ".lesson curl", ".hint", ".help wire"])
+        let server = try #require(run.outputLines.first { $0.hasPrefix("Server: http://127.0.0.1:") }, "\(run.output)")
+        let port = server.dropFirst("Server: http://127.0.0.1:".count).prefix { $0.isNumber }
+        #expect(!port.isEmpty)
+        #expect(run.output.contains("curl http://127.0.0.1:\(port)/items"), "\(run.output)")
+        #expect(!run.output.contains("{{server}}"))
+        #expect(run.output.contains("Hint 1/1: Use count(*)."), "\(run.output)")
+        #expect(run.output.contains("(.eqp is off again for this lesson; .eqp on shows query plans.)"))
+        #expect(run.output.contains("raw HTTP text of the last request"), "\(run.output)")
+    }
+}
