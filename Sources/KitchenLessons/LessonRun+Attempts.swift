@@ -145,8 +145,9 @@ extension LessonRun {
         guard let step, step.check.answerKind == .text else { return nil }
         let choice = step.check as? ChoiceCheck
         guard let choice, !choice.options.isEmpty else { return "This step is a question: type `.answer` and your answer." }
-        let named = SQLWords(input).names.sorted().first { $0.count == 1 && choice.option(for: $0) != nil }
-            ?? input.split(whereSeparator: { !$0.isNumber }).first.map(String.init).flatMap { choice.option(for: $0) != nil ? $0 : nil }
-        return "This step is a question: type `.answer \(named ?? "a")` (or just the letter) to answer it."
+        guard let named = SQLWords(input).names.sorted().first(where: { $0.count == 1 && $0.first!.isLetter && choice.option(for: $0) != nil }) else {
+            return "This step is a question: type the letter of your choice (or `.answer` and the letter) to answer it."
+        }
+        return "This step is a question: type `.answer \(named)` (or just the letter) to answer it."
     }
 }

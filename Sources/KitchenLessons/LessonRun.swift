@@ -55,7 +55,7 @@ public final class LessonRun {
         case .routesChanged: return gradeRoutes()
         case .check:
             guard let step else { throw LessonRunError.noLesson }
-            if step.check.answerKind == .text { throw LessonRunError("this step is answered with .answer, e.g. .answer b") }
+            if step.check.answerKind == .text { throw LessonRunError("this step is a question: type the letter of your choice (or .answer and the letter)") }
             return check(currentAnswer())
         case .answer(let text):
             guard let step else { throw LessonRunError.noLesson }

@@ -127,6 +127,7 @@ struct LessonRunFeedback {
         for line in ["b", "B", " b ", "b)", "(b)", "b;", "b.", "2"] { #expect(run.choiceAnswer(in: line) != nil, "\(line)") }
         for line in ["d", "4", "0", "ab", "SELECT", ".answer b", "b c"] { #expect(run.choiceAnswer(in: line) == nil, "\(line)") }
         #expect(run.answerAdvice(for: "answer c") == "This step is a question: type `.answer c` (or just the letter) to answer it.")
+        #expect(run.answerAdvice(for: "SELECT name FROM items LIMIT 2") == "This step is a question: type the letter of your choice (or `.answer` and the letter) to answer it.")
         #expect(names(try run.handle(.answer(run.choiceAnswer(in: "(b)")!))).contains("passed"))
     }
 
