@@ -8,7 +8,7 @@ public enum LessonEvent: Sendable, Equatable {
     /// `.lessons`: the lesson list with the learner's progress.
     case showMenu
     /// `.lesson ID`: open a lesson (by id or number) where the learner left it. `step` (a number
-    /// from 1 or a step id) jumps straight to that step instead; the prompt does not offer it yet.
+    /// from 1 or a step id) jumps straight to that step instead (`.lesson ID STEP`).
     case open(String, step: String? = nil)
     /// `.step`: show the current step again.
     case showStep
@@ -66,8 +66,9 @@ public enum LessonOutcome {
     case stillPassing(Verdict)
     /// `.check` found the answer wrong (or missing).
     case failedCheck(Verdict)
-    /// A statement, request or route was graded on its own and does not pass yet. The prompt
-    /// prints nothing for it today; a one-line verdict for plausible attempts belongs here.
+    /// A statement, request or route that is a plausible attempt at the step (the rule is in
+    /// LessonRun+Attempts.swift) was graded on its own and does not pass yet: the front end
+    /// shows `verdict.oneLine`. Exploration gets no outcome at all.
     case notYet(Verdict)
     /// A hint. `automatic`: shown because a check failed, not because the learner asked.
     case hint(number: Int, of: Int, text: String, automatic: Bool)

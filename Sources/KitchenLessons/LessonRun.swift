@@ -6,8 +6,9 @@ import KitchenSupport
 /// attempts, hints shown, and what passed; it grades and decides what help may be shown.
 /// It never prints, and touches files only through its progress store.
 ///
-/// Every statement, request or route change is recorded as the step's answer and graded quietly;
-/// a pass is reported at once, `.check` explains what is still missing.
+/// Every statement, request or route change is recorded as the step's answer and graded on the
+/// spot; a pass is reported at once, a plausible attempt that does not pass yet gets `.notYet`
+/// (see LessonRun+Attempts.swift for the rule), and `.check` explains what is still missing.
 public final class LessonRun {
     public let catalog: LessonLoader.Catalog
     public let help: StepHelp
@@ -54,7 +55,7 @@ public final class LessonRun {
         case .routesChanged: return gradeRoutes()
         case .check:
             guard let step else { throw LessonRunError.noLesson }
-            if step.check.answerKind == .text { throw LessonRunError("this step is answered with .answer, e.g. .answer b") }
+            if step.check.answerKind == .text { throw LessonRunError("this step is a question: type the letter of your choice (or .answer and the letter)") }
             return check(currentAnswer())
         case .answer(let text):
             guard let step else { throw LessonRunError.noLesson }
@@ -149,7 +150,8 @@ public final class LessonRun {
             outcomes.append(.leavingUnpassedStep)
         }
         try restoreDatabase(toStep: target)
-        outcomes.append(.databaseSetUpForStep)
+        // A question step does not use the database: saying it was set up would only puzzle.
+        if lesson.steps[target].check.answerKind != .text { outcomes.append(.databaseSetUpForStep) }
         return outcomes + enter(step: target, announce: true, keepAnswer: false)
     }
 
@@ -181,7 +183,7 @@ public final class LessonRun {
         record.answerFailedLast = failed
         if record.answer.count > Self.keptStatements { record.answer.removeFirst(record.answer.count - Self.keptStatements) }
         progress.lessons[lesson.id] = record
-        return gradeQuietly()
+        return gradeQuietly(attempt: isAttempt(sql: sql, failed: failed, at: step))
     }
 
     /// Records a request sent from the prompt and grades an HTTP step quietly.
@@ -191,19 +193,21 @@ public final class LessonRun {
         record.answer.append(text)
         if record.answer.count > Self.keptRequests { record.answer.removeFirst(record.answer.count - Self.keptRequests) }
         progress.lessons[lesson.id] = record
-        return gradeQuietly()
+        return gradeQuietly(attempt: isAttempt(request: text, at: step))
     }
 
     func gradeRoutes() -> [LessonOutcome] {
         guard let step, step.check.answerKind == .routes else { return [] }
-        return gradeQuietly()
+        return gradeQuietly(attempt: true)
     }
 
-    /// Grades the recorded answer unless the step already passed; saves either way.
-    func gradeQuietly() -> [LessonOutcome] {
+    /// Grades the recorded answer unless the step already passed; saves either way. A wrong
+    /// answer is reported (`.notYet`) only when what the learner just did was an `attempt`.
+    func gradeQuietly(attempt: Bool) -> [LessonOutcome] {
         guard let lesson, let step, !progress.hasPassed(lesson.id, step: step.id) else { return save() }
         let verdict = grade(currentAnswer())
-        return verdict.passed ? markPassed(verdict) : save() + [.notYet(verdict)]
+        if verdict.passed { return markPassed(verdict) }
+        return save() + (attempt ? [.notYet(verdict)] : [])
     }
 
     /// Grades with the front end's services at hand (the live request log, so curl counts).

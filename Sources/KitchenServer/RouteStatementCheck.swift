@@ -67,6 +67,10 @@ public enum RouteStatementCheck {
         let schema = try? connection.schema()
         let source = definition.isUnsafe ? nil : statementSources(of: definition).first { $0.sql == error.sql }
             .map { SQLErrorExplanation.Source(text: $0.text, line: nil, sqlColumn: $0.column) }
-        return SQLErrorExplanation.lines(for: error, schema: schema, heading: "the route \(definition.key) failed: " + error.message, source: source)
+        var lines = SQLErrorExplanation.lines(for: error, schema: schema, heading: "the route \(definition.key) failed: " + error.message, source: source)
+        if definition.isUnsafe && (error.message.contains("syntax error") || error.message.hasPrefix("unrecognized token")) {
+            lines.append("This route is unsafe: the request's input was pasted into the SQL, and a quote in it changed the statement. A bound parameter (:name) is always just a value.")
+        }
+        return lines
     }
 }

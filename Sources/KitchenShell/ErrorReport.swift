@@ -128,10 +128,24 @@ extension ShellSession {
         guard let first = lines.first else { return }
         if countsAsFailure { recordFailure() }
         errors.writeLine(style.boldRed("Error:") + " " + first)
-        for line in lines.dropFirst() {
+        let rest = Array(lines.dropFirst())
+        var index = 0
+        while index < rest.count {
+            let line = rest[index]
+            index += 1
             if line.hasPrefix("  ") {
-                let isCaret = line.allSatisfy { $0 == " " || $0 == "^" }
-                errors.writeLine(isCaret ? line.replacing("^", with: style.red("^")) : line)
+                let next = index < rest.count ? rest[index] : ""
+                if next.contains("^") && next.allSatisfy({ $0 == " " || $0 == "^" }) {
+                    // The line and its caret, cut to the window's width around the caret.
+                    let caret = next.count - 3
+                    let shown = ErrorReport.window(String(line.dropFirst(2)), caret: caret,
+                                                   width: settings.interactive ? settings.terminalWidth.map { $0 - 2 } : nil)
+                    errors.writeLine("  " + shown.text)
+                    errors.writeLine("  " + String(repeating: " ", count: shown.caret) + style.red("^"))
+                    index += 1
+                } else {
+                    errors.writeLine(line)
+                }
             } else {
                 errors.writeLine(settings.interactive ? style.cyan(line) : "Hint: " + line)
             }

@@ -29,6 +29,11 @@ public final class ShellSession {
     private var claimed: (handler: Int, lines: [String])?
 
     private var pending = ""
+    /// Extra advice for a failed statement, from the layers around the prompt (a lesson's
+    /// question step says how to answer it): each gets the statement's text.
+    public var errorAdvisors: [(String) -> String?] = []
+    /// The statement that just failed, told to observers once its error is reported.
+    private var failedStatement: ExecutedStatement?
     private var hintedAboutSemicolon = false
     private var pendingStartLine = 1
     private var lineNumber = 0
@@ -82,6 +87,17 @@ public final class ShellSession {
             }
             pendingStartLine = lineNumber
         }
+        if !pending.isEmpty, Self.isCommandLine(line) {
+            // A dot-command is never swallowed into a statement left open (a stray word or letter):
+            // the unfinished statement is dropped, with a word about it, and the command runs.
+            let dropped = pending
+            pending = ""
+            hintedAboutSemicolon = false
+            errors.writeLine(style.yellow("(The unfinished statement \"\(dropped.trimmingSpaces())\" was dropped: it had no ; at the end.)"))
+            for advisor in errorAdvisors { if let advice = advisor(dropped) { errors.writeLine(style.yellow(advice)) } }
+            errors.flush()
+            return runCommand(line.trimmingSpaces()) == .quit ? .quit : .ready
+        }
         if !pending.isEmpty && line.trimmingSpaces().isEmpty && settings.interactive && !hintedAboutSemicolon {
             // An empty line in the middle of a statement usually means a forgotten semicolon.
             hintedAboutSemicolon = true
@@ -94,6 +110,12 @@ public final class ShellSession {
         pending = ""
         run(sql: sql, startLine: pendingStartLine)
         return .ready
+    }
+
+    /// A line that is a dot-command even inside a statement: a dot, then a letter.
+    static func isCommandLine(_ line: String) -> Bool {
+        let trimmed = line.trimmingSpaces()
+        return trimmed.hasPrefix(".") && trimmed.dropFirst().first?.isLetter == true
     }
 
     /// Drops a half-typed statement (Ctrl-C at a continuation prompt).
@@ -127,6 +149,12 @@ public final class ShellSession {
             }
         } catch let error as DatabaseError {
             report(error, input: sql, startLine: startLine)
+            // Observers hear of a failed statement after its error is shown, so what they say
+            // about it (a lesson's verdict) comes after the error, never before.
+            if let failed = failedStatement {
+                failedStatement = nil
+                for observer in statementObservers { observer(failed) }
+            }
         } catch {
             reportFailure("\(error)")
         }
@@ -155,7 +183,7 @@ public final class ShellSession {
                 while try statement.step() {}
             }
         } catch let error as DatabaseError {
-            notify(statement, rows: rows, error: error)
+            failedStatement = ExecutedStatement(sql: statement.sql, isReadOnly: statement.isReadOnly, rowCount: rows, error: error)
             throw error
         }
         let elapsed = clock.now - started
@@ -252,6 +280,7 @@ public final class ShellSession {
                                       numberWithinStatement: settings.interactive && readDepth == 0,
                                       width: settings.interactive ? settings.terminalWidth : nil, advice: ErrorExplainer.explain(error, schema: schema), style: style)
         for line in lines { errors.writeLine(line) }
+        for advisor in errorAdvisors { if let advice = advisor(input) { errors.writeLine(style.yellow(advice)) } }
         errors.flush()
     }
 

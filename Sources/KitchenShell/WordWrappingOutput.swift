@@ -3,7 +3,8 @@
 ///
 /// The width is read for every line (`width` asks the terminal), so a resized window is honoured
 /// from the next line on. Continuation lines keep the line's indent (and a list marker's hanging
-/// indent). A word longer than the whole width is left for the terminal to fold. Data (query
+/// indent). A word longer than the whole width, and a line indented by four spaces (code), are left
+/// for the terminal to fold. Data (query
 /// results, response bodies) is written `verbatim`: breaking it would change what is copied.
 public final class WordWrappingOutput: OutputSink {
     private let sink: any OutputSink
@@ -59,6 +60,8 @@ public final class WordWrappingOutput: OutputSink {
         let line = hasNewline ? String(text.dropLast()) : text
         guard width > 0, visibleWidth(line) > width else { return text }
         let characters = Array(line)
+        // Indented by four spaces or more: code (as in Markdown), kept as written.
+        if characters.prefix(4).allSatisfy({ $0 == " " }) && characters.count >= 4 { return text }
         // The indent of continuation lines: the line's own, plus a list marker's.
         var indentCount = characters.prefix { $0 == " " }.count
         let afterIndent = String(characters[indentCount...].prefix(4))

@@ -102,7 +102,7 @@ extension ServerPanel {
     /// `.wire [on|off]`: the bytes that crossed the socket.
     func wireCommand() -> DotCommand {
         DotCommand("wire", arguments: [.choice("SWITCH", ["on", "off"], optional: true)], group: "Server",
-                   summary: "Show the raw bytes of each request and response (no SWITCH: the last exchange)") { [unowned self] session, arguments in
+                   summary: "Show the raw HTTP text of the last request and its response; .wire on shows it for every request") { [unowned self] session, arguments in
             if let choice = arguments.first {
                 showWire = choice == "on"
                 session.output.writeLine(showWire ? "Each request now shows the bytes that crossed the socket." : "Wire view off.")

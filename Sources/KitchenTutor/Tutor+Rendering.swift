@@ -45,11 +45,12 @@ extension Tutor {
             session.recordFailure()
             output.writeLine(style.yellow("✗ " + verdict.summary))
             for line in verdict.details { output.writeLine(line) }
-        case .notYet:
-            // Graded quietly: nothing is said until the step passes or the learner asks (.check).
-            break
+        case .notYet(let verdict):
+            output.writeLine(style.yellow(verdict.oneLine))
         case .hint(let number, let count, let text, let automatic):
-            output.writeLine(style.dim(automatic ? "Hint: " : "Hint \(number)/\(count): ") + text)
+            // `code` in a hint renders as in the prose (no raw backticks).
+            let markdown = MarkdownTerminal(color: session.settings.color, width: session.settings.terminalWidth ?? 80)
+            output.writeLine(style.dim(automatic ? "Hint: " : "Hint \(number)/\(count): ") + markdown.inline(fillingPlaceholders(text)))
         case .hintAvailable:
             output.writeLine(style.dim("Stuck? .hint gives a hint."))
         case .hintWithheld(let reason):
@@ -69,6 +70,12 @@ extension Tutor {
     func follow(_ lesson: Lesson, database: Connection) {
         guard let session else { return }
         session.connection = database
+        // `.eqp on` changes what every statement prints: a lesson starts without it. Display
+        // preferences (.mode, .headers, .timer, .limit) carry over.
+        if session.settings.showQueryPlan {
+            session.settings.showQueryPlan = false
+            session.output.writeLine(session.style.dim("(.eqp is off again for this lesson; .eqp on shows query plans.)"))
+        }
         do {
             panel?.serve(path: try home.lessonDatabase(lesson.id), spec: lesson.server ?? playground?.spec, routesFile: try home.routesFile(lesson.id))
         } catch {
@@ -79,7 +86,7 @@ extension Tutor {
     func showProgress(_ entries: [MenuEntry], passed: Int, total: Int) {
         guard let session else { return }
         for entry in entries {
-            let failed = entry.failedChecks > 0 ? session.style.dim(", \(entry.failedChecks) failed checks") : ""
+            let failed = entry.failedChecks > 0 ? session.style.dim(entry.failedChecks == 1 ? ", 1 failed check" : ", \(entry.failedChecks) failed checks") : ""
             session.output.writeLine("\(entry.title): \(entry.passed)/\(entry.steps) steps" + failed)
         }
         session.output.writeLine(session.style.bold("In all: \(passed)/\(total) steps."))
@@ -107,14 +114,21 @@ extension Tutor {
         session.output.writeLine()
         session.output.writeLine(style.bold("\(view.lesson.title) · step \(view.index + 1)/\(view.lesson.steps.count): \(view.step.title)") + passed)
         session.output.writeLine()
-        session.output.writeLine(markdown.render(view.step.text))
+        session.output.writeLine(markdown.render(fillingPlaceholders(view.step.text)))
         session.output.writeLine()
-        session.output.writeLine(markdown.render("**Task:** " + view.step.task.trimmed))
+        session.output.writeLine(markdown.render("**Task:** " + fillingPlaceholders(view.step.task.trimmed)))
         for line in view.step.check.presentation { session.output.writeLine(line) }
         if view.isFirstOfCourse {
             session.output.writeLine(style.dim("Kitchen checks each statement you run and tells you when the step is done; .check explains what is missing, .hint helps."))
         }
         session.output.flush()
+    }
+
+    /// Lesson text may say `{{server}}` for the running server's address (`http://127.0.0.1:PORT`
+    /// while it is stopped), so a curl example can be copied as it is.
+    func fillingPlaceholders(_ text: String) -> String {
+        guard text.contains("{{server}}") else { return text }
+        return text.replacing("{{server}}", with: panel?.server.url ?? "http://127.0.0.1:PORT")
     }
 
     func updatePrompt() {
@@ -134,7 +148,8 @@ extension Tutor {
         }
         return [
             command("lessons", summary: "List the lessons and your progress") { _ in .showMenu },
-            command("lesson", arguments: [.text("ID")], summary: "Open a lesson (by id or number) where you left it") { .open($0[0]) },
+            command("lesson", arguments: [.text("ID"), .text("STEP", optional: true)],
+                    summary: "Open a lesson (by id or number) where you left it, or at STEP") { .open($0[0], step: $0.count > 1 ? $0[1] : nil) },
             command("step", summary: "Show the current step again") { _ in .showStep },
             command("next", summary: "Go to the next step") { _ in .next },
             command("back", summary: "Go to the previous step") { _ in .back },

@@ -60,6 +60,13 @@ public final class Tutor {
         session.statementObservers.append { [weak self] statement in
             self?.send(.statementRan(sql: statement.sql, failed: statement.error != nil))
         }
+        // On a multiple-choice step a line that is just an option's letter (or number) is the answer.
+        session.lineHandlers.insert({ [weak self] _, lines in
+            guard let self, lines.count == 1, let answer = run.choiceAnswer(in: lines[0]) else { return .notMine }
+            send(.answer(answer))
+            return .handled
+        }, at: 0)
+        session.errorAdvisors.append { [weak self] input in self?.run.answerAdvice(for: input) }
         panel?.onRequestSent = { [weak self] request, _ in
             self?.send(.requestSent(request.text))
         }

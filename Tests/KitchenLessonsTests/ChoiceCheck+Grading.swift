@@ -64,6 +64,6 @@ struct ChoiceCheckGrading {
         let lesson = try parseLesson(lessonYAML(steps: [stepYAML(check: options, solution: "b")]))
         let check = lesson.steps[0].check
         #expect(check.answerKind == .text)
-        #expect(check.presentation == ["  a) The menu", "  b) The pantry", "  c) The kitchen", "Answer with .answer and a letter, e.g. .answer b"])
+        #expect(check.presentation == ["  a) The menu", "  b) The pantry", "  c) The kitchen", "Type the letter of your choice (or .answer and the letter)."])
     }
 }

@@ -30,6 +30,28 @@ struct LayoutTests {
         #expect(WordWrappingOutput.wrap("see https://example.com/a/very/long/path", width: 12) == "see\nhttps://example.com/a/very/long/path")
     }
 
+    @Test("a line indented by four spaces is code and is kept as written")
+    func codeLinesKept() {
+        let code = "    return db.execute('SELECT id, name FROM menu_items').fetchall()\n"
+        #expect(WordWrappingOutput.wrap(code, width: 30) == code)
+    }
+
+    @Test("an explanation's source line is cut to the width around its caret, the caret still under the token")
+    func explanationWindow() throws {
+        let shell = try ShellHarness(ShellHarness.terminal(width: 40))
+        let line = "route GET /menu = SELECT id, name, price FROM menu_items WHERE discontinue = 0"
+        let column = try #require(line.firstRange(of: "discontinue")).lowerBound.utf16Offset(in: line)
+        shell.session.reportExplanation(["in the route GET /menu, no such column: discontinue", "  " + line,
+                                         "  " + String(repeating: " ", count: column) + "^", "Did you mean discontinued?"])
+        let lines = shell.errors.text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "Error: in the route GET /menu, no such column: discontinue")
+        #expect(lines[1].count <= 40, "\(lines)")
+        let caret = try #require(lines[2].firstIndex(of: "^")).utf16Offset(in: lines[2])
+        #expect(lines[1].dropFirst(caret).hasPrefix("discontinue"), "\(lines)")
+        #expect(lines[3] == "Did you mean discontinued?")
+        #expect(shell.session.failureCount == 1)
+    }
+
     @Test("the sink wraps text to the width of the moment, and passes results through verbatim")
     func sinkUsesCurrentWidth() {
         let captured = CapturedOutput()

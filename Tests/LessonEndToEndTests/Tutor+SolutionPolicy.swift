@@ -29,7 +29,7 @@ struct TutorSolutionPolicy {
 
         let tried = try sandbox.learn(["SELECT name FROM items;", ".check", ".check", ".check", ".solution"])
         #expect(tried.outputLines.filter { $0.hasPrefix("Hint: ") } == ["Hint: Use WHERE.", "Hint: WHERE price < 10",
-                                                                         "Hint: Type exactly: `SELECT name, price FROM items WHERE price < 10;`"])
+                                                                         "Hint: Type exactly: SELECT name, price FROM items WHERE price < 10;"], "code in a hint renders like the prose")
         #expect(tried.output.hasSuffix("SELECT name, price FROM items WHERE price < 10;\n"))
         #expect(try sandbox.lessonProgress("pantry")["attempts"] as? [String: Int] == ["cheap": 3])
     }

@@ -38,9 +38,9 @@ struct TutorTranscript {
             "✓ Correct: the database refused it (CHECK constraint failed: price > 0). The CHECK rule did its job and nothing was changed. Step passed!",
             "✓ Correct: The pantry. Step passed!",
         ])
-        #expect(out.contains("  a) The menu\n  b) The pantry\nAnswer with .answer and a letter, e.g. .answer b"))
+        #expect(out.contains("  a) The menu\n  b) The pantry\nType the letter of your choice (or .answer and the letter)."))
         #expect(out.contains("That was the last step of The pantry (5/5 passed)."))
-        #expect(out.contains("The pantry: 5/5 steps, 1 failed checks\nIn all: 5/5 steps."))
+        #expect(out.contains("The pantry: 5/5 steps, 1 failed check\nIn all: 5/5 steps."))
         // Batch mode is prompt-free and colourless.
         #expect(!out.contains("kitchen["))
         #expect(!run.outputLines.contains { $0.hasPrefix("sqlite>") || $0.hasPrefix("...>") || $0.hasSuffix("> ") })

@@ -60,7 +60,7 @@ struct ChoiceCheck: Check {
     }
 
     var presentation: [String] {
-        options.isEmpty ? ["Answer with .answer followed by your answer."] : listing + ["Answer with .answer and a letter, e.g. .answer b"]
+        options.isEmpty ? ["Answer with .answer followed by your answer."] : listing + ["Type the letter of your choice (or .answer and the letter)."]
     }
 
     var answerKind: AnswerKind { .text }

@@ -1,0 +1,145 @@
+import KitchenLessons
+import Testing
+
+/// A lesson with two tables, a query step, a state step and a choice step, for the attempt rule.
+let shelvesLesson = """
+    format: 1
+    id: shelves
+    title: Shelves
+    summary: Two tables.
+    setup:
+      sql: |
+        CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price REAL NOT NULL CHECK (price > 0));
+        CREATE TABLE shelves (id INTEGER PRIMARY KEY, label TEXT);
+        INSERT INTO items (id, name, price) VALUES (1, 'Pizza', 12), (2, 'Soup', 6.5), (3, 'Tea', 3), (4, 'Pasta', 11);
+        INSERT INTO shelves VALUES (1, 'top');
+    steps:
+      - id: cheap
+        title: Cheap items
+        text: Items under 10.
+        task: Show the name and price of every item that costs less than 10.
+        check:
+          kind: sql-result
+        hints: [Use WHERE.]
+        solution: SELECT name, price FROM items WHERE price < 10;
+        wrong:
+          - answer: SELECT name FROM items WHERE price < 10;
+            expect: wrong number of columns
+      - id: add-coffee
+        title: Add coffee
+        text: Add a drink.
+        task: Add Coffee, price 2.5.
+        check:
+          kind: sql-state
+          queries:
+            - SELECT name, price FROM items ORDER BY name
+        hints: [INSERT INTO items.]
+        solution: INSERT INTO items (name, price) VALUES ('Coffee', 2.5);
+        wrong:
+          - answer: INSERT INTO items (name, price) VALUES ('Coffee', 3);
+            expect: different result
+      - id: concept
+        title: A question
+        text: Think.
+        task: Which part keeps the data?
+        check:
+          kind: choice
+          options: [The menu, The pantry, The kitchen]
+        hints: [Ingredients.]
+        solution: b
+        wrong:
+          - answer: a
+            expect: not the right answer
+
+    """
+
+func notYetLines(_ outcomes: [LessonOutcome]) -> [String] {
+    outcomes.compactMap { if case .notYet(let verdict) = $0 { verdict.oneLine } else { nil } }
+}
+
+@Suite("LessonRun: feedback without asking")
+struct LessonRunFeedback {
+    @Test("a query on the step's table is an attempt and gets a one-line verdict; exploration stays quiet")
+    func queryStep() throws {
+        let fixture = try RunFixture(lesson: shelvesLesson)
+        let run = fixture.makeRun()
+        try run.send(.start, .open("shelves"))
+        // Another table, no table at all, PRAGMA, EXPLAIN: not attempts.
+        #expect(notYetLines(try run.run("SELECT * FROM shelves;")).isEmpty)
+        #expect(notYetLines(try run.run("SELECT 1 + 1;")).isEmpty)
+        #expect(notYetLines(try run.run("PRAGMA table_info(items);")).isEmpty)
+        #expect(notYetLines(try run.run("EXPLAIN QUERY PLAN SELECT name FROM items;")).isEmpty)
+        // A failed statement: its error is the feedback.
+        #expect(notYetLines(try run.run("SELECT nam FROM items;")).isEmpty)
+        // A query on items: an attempt, with the first concrete difference.
+        let wrongColumns = notYetLines(try run.run("SELECT name FROM items WHERE price < 10;"))
+        #expect(wrongColumns == ["not yet: wrong number of columns: expected 2 (name, price), got 1 (name) — .check for details"])
+        let missing = notYetLines(try run.run("SELECT name, price FROM items WHERE price < 5;"))
+        #expect(missing == ["not yet: expected 2 rows, got 1 row — .check for details"])
+        // A pass still passes, with no not-yet beside it.
+        let passing = try run.run("SELECT name, price FROM \"items\" WHERE price < 10;")
+        #expect(names(passing).contains("passed"))
+        #expect(notYetLines(passing).isEmpty)
+        // The quiet grading counted no failed check.
+        #expect(run.progress.lesson("shelves").attempts["cheap"] == nil)
+    }
+
+    @Test("on a step that changes data, only statements that change the step's tables are attempts")
+    func stateStep() throws {
+        let fixture = try RunFixture(lesson: shelvesLesson)
+        let run = fixture.makeRun()
+        try run.send(.start, .open("shelves", step: "2"))
+        #expect(run.stepIndex == 1)
+        #expect(notYetLines(try run.run("SELECT * FROM items;")).isEmpty, "looking at the table is exploration")
+        #expect(notYetLines(try run.run("UPDATE shelves SET label = 'low';")).isEmpty, "another table")
+        let wrong = notYetLines(try run.run("INSERT INTO items (name, price) VALUES ('Coffee', 3);"))
+        #expect(wrong.count == 1)
+        #expect(wrong.first?.hasPrefix("not yet: ") == true && wrong.first?.hasSuffix(" — .check for details") == true)
+        #expect(names(try run.run("UPDATE items SET price = 2.5 WHERE name = 'Coffee';")).contains("passed"))
+    }
+
+    @Test("a one-line verdict keeps specific summaries and drops generic ones for their first detail")
+    func oneLine() {
+        #expect(Verdict.fail("Your statements ran without an error, but this step wants the database to refuse one with a CHECK error.").oneLine
+                == "not yet: your statements ran without an error, but this step wants the database to refuse one with a CHECK error — .check for details")
+        #expect(Verdict.fail("Not yet: your result is not the one asked for.", ["missing 3 rows, for example:", "  - Tea | 3"]).oneLine
+                == "not yet: missing 3 rows — .check for details")
+        #expect(Verdict.fail("No route yet: define GET /menu with route GET /menu …").oneLine
+                == "not yet: no route yet: define GET /menu with route GET /menu … — .check for details")
+    }
+
+    @Test("the resource of a request, for telling attempts at an HTTP step from exploration")
+    func requestResource() {
+        #expect(LessonRun.resource(of: "GET /menu/5?x=1") == "menu")
+        #expect(LessonRun.resource(of: "POST http://127.0.0.1:8080/orders {\"a\": 1}") == "orders")
+        #expect(LessonRun.resource(of: "GET /") == "")
+        #expect(LessonRun.resource(of: "404 Not Found") == nil)
+    }
+
+    @Test("a bare option letter or number on a choice step is its answer; not elsewhere")
+    func choiceLetters() throws {
+        let fixture = try RunFixture(lesson: shelvesLesson)
+        let run = fixture.makeRun()
+        try run.send(.start, .open("shelves"))
+        #expect(run.choiceAnswer(in: "b") == nil, "an SQL step")
+        #expect(run.answerAdvice(for: "b") == nil)
+        try run.send(.open("shelves", step: "concept"))
+        for line in ["b", "B", " b ", "b)", "(b)", "b;", "b.", "2"] { #expect(run.choiceAnswer(in: line) != nil, "\(line)") }
+        for line in ["d", "4", "0", "ab", "SELECT", ".answer b", "b c"] { #expect(run.choiceAnswer(in: line) == nil, "\(line)") }
+        #expect(run.answerAdvice(for: "answer c") == "This step is a question: type `.answer c` (or just the letter) to answer it.")
+        #expect(run.answerAdvice(for: "SELECT name FROM items LIMIT 2") == "This step is a question: type the letter of your choice (or `.answer` and the letter) to answer it.")
+        #expect(names(try run.handle(.answer(run.choiceAnswer(in: "(b)")!))).contains("passed"))
+    }
+
+    @Test("moving to a question step does not say the database was set up; .lesson ID STEP jumps")
+    func questionStepQuiet() throws {
+        let fixture = try RunFixture(lesson: shelvesLesson)
+        let run = fixture.makeRun()
+        try run.send(.start, .open("shelves", step: "2"))
+        let toQuestion = try run.handle(.next)
+        #expect(!names(toQuestion).contains("databaseSetUpForStep"))
+        #expect(names(toQuestion).contains("step(concept)"))
+        #expect(names(try run.handle(.back)).contains("databaseSetUpForStep"))
+        #expect(throws: LessonRunError.self) { try run.handle(.open("shelves", step: "9")) }
+    }
+}
