@@ -7,7 +7,7 @@ BIN = .build/$(CONFIG)/kitchen
 # libraries (ICU among them) have to be loaded and relocated.
 RELEASE_FLAGS = -c release --product kitchen --static-swift-stdlib
 
-.PHONY: run build test bench clean
+.PHONY: run build test bench fuzz sanitize clean
 
 run: build
 	@$(BIN) $(ARGS)
@@ -30,6 +30,23 @@ bench:
 	bench/run
 	bench/lessons
 	bench/http
+
+# libFuzzer over the parsers of untrusted input (Fuzz/, a package of its own): FUZZ_RUNS inputs each.
+# CI runs a smoke of 20,000 each so the targets keep building.
+FUZZ_RUNS ?= 1000000
+fuzz:
+	@scripts/install-deps build
+	cd Fuzz && nice -n 10 $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	nice -n 10 Fuzz/run $(FUZZ_RUNS)
+
+# The whole suite once under ThreadSanitizer and once under AddressSanitizer, each in its own build
+# folder so the normal build stays as it is.
+sanitize:
+	@scripts/install-deps test
+	nice -n 10 $(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	nice -n 10 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	nice -n 10 $(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	nice -n 10 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 clean:
 	rm -rf .build

@@ -68,6 +68,7 @@ public final class Connection {
             let sandbox = Unmanaged<SandboxGuard>.fromOpaque(context!).takeUnretainedValue()
             return sandbox.shouldInterrupt() ? 1 : 0
         }, context)
+        PrintfGuard.install(on: handle)
         if policy.enforceForeignKeys {
             try execute("PRAGMA foreign_keys = ON")
         }
@@ -431,7 +432,7 @@ final class StatementCache {
 
 extension Connection {
     /// Runs `sql` (one statement) with `arguments` through the statement cache and returns its rows.
-    public func fetchAllCached(_ sql: String, arguments: [DatabaseValue] = []) throws -> [[DatabaseValue]] {
+    public func fetchAllCached(_ sql: String, arguments: [DatabaseValue] = [], maximumBytes: Int? = nil) throws -> [[DatabaseValue]] {
         let statement: Statement
         if let cached = statementCache.statements[sql] {
             statement = cached
@@ -447,7 +448,7 @@ extension Connection {
         }
         defer { statement.reset() }
         try statement.bind(arguments)
-        return try statement.fetchAll()
+        return try statement.fetchAll(maximumBytes: maximumBytes)
     }
 }
 

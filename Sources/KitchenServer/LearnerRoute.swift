@@ -106,7 +106,7 @@ struct LearnerRoute: RouteHandler {
         let before = connection.totalChanges
         let statement = try connection.prepare(text)
         try statement.bind(named: inputs.mapValues(\.databaseValue))
-        let rows = try statement.fetchAll()
+        let rows = try statement.fetchAll(maximumBytes: ServerLimits.maximumResultBytes)
         let changed = connection.totalChanges > before ? connection.changes : 0
         return (statement.columnNames, rows, changed, connection.lastInsertRowID)
     }

@@ -165,7 +165,7 @@ public final class ServerPanel {
         session.output.writeLine(style.bold(colored) + style.dim("  (\(Self.format(response.milliseconds)))"))
         if showHeaders {
             for header in response.headers {
-                session.output.writeLine(style.cyan(header.name) + ": " + header.value)
+                session.output.writeLine(style.cyan(header.name) + ": " + header.value.terminalSafeLine)
             }
         }
         guard !response.body.isEmpty else { return }
@@ -173,7 +173,7 @@ public final class ServerPanel {
         if let json = response.json, (response.header("Content-Type") ?? "").contains("json") {
             session.output.writeLine(json.pretty(color: session.settings.color))
         } else {
-            session.output.writeLine(response.bodyText)
+            session.output.writeLine(response.bodyText.terminalSafe)
         }
     }
 
@@ -270,10 +270,10 @@ public final class ServerPanel {
                 }
                 for entry in entries {
                     let status = entry.status < 400 ? session.style.green("\(entry.status)") : session.style.yellow("\(entry.status)")
-                    let client = entry.header("User-Agent").map { " " + session.style.dim("(\($0))") } ?? ""
-                    session.output.writeLine("#\(entry.id) \(entry.method) \(entry.target) → \(status) \(Self.format(entry.durationMilliseconds))\(client)")
+                    let client = entry.header("User-Agent").map { " " + session.style.dim("(\($0.terminalSafeLine))") } ?? ""
+                    session.output.writeLine("#\(entry.id) \(entry.method) \(entry.target.terminalSafeLine) → \(status) \(Self.format(entry.durationMilliseconds))\(client)")
                     if !entry.body.isEmpty {
-                        session.output.writeLine("    " + session.style.dim(String(entry.bodyText.prefix(200))))
+                        session.output.writeLine("    " + session.style.dim(entry.bodyPreview(characters: 200).terminalSafeLine))
                     }
                 }
                 return .done

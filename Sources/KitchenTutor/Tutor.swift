@@ -229,7 +229,7 @@ public final class Tutor {
         if verdict.passed {
             if progress.hasPassed(lesson.id, step: step.id) {
                 session.output.writeLine(session.style.green("✓ " + verdict.summary))
-                for line in verdict.details { session.output.writeLine(line) }
+                for line in verdict.details { session.output.writeLine(line.terminalSafe) }
             } else {
                 markPassed(verdict)
             }
@@ -241,10 +241,10 @@ public final class Tutor {
         save()
         session.recordFailure()
         session.output.writeLine(session.style.yellow("✗ " + verdict.summary))
-        for line in verdict.details { session.output.writeLine(line) }
+        for line in verdict.details { session.output.writeLine(line.terminalSafe) }
         let attempts = lessonProgress.attempts[step.id] ?? 0
         if hintsShown < min(attempts, step.hints.count) {
-            session.output.writeLine(session.style.dim("Hint: ") + step.hints[hintsShown])
+            session.output.writeLine(session.style.dim("Hint: ") + step.hints[hintsShown].terminalSafe)
             hintsShown += 1
         } else if hintsShown < step.hints.count {
             session.output.writeLine(session.style.dim("Stuck? .hint gives a hint."))
@@ -259,7 +259,7 @@ public final class Tutor {
         progress.lessons[lesson.id] = lessonProgress
         save()
         session.output.writeLine(session.style.green("✓ " + verdict.summary) + " Step passed!")
-        for line in verdict.details { session.output.writeLine(line) }
+        for line in verdict.details { session.output.writeLine(line.terminalSafe) }
         let next = stepIndex + 1 < lesson.steps.count ? "Type .next for the next step." : "That was the last step of this lesson: .next to finish."
         session.output.writeLine(session.style.dim(next))
         updatePrompt()
@@ -296,12 +296,12 @@ public final class Tutor {
         let markdown = MarkdownTerminal(color: session.settings.color, width: session.settings.terminalWidth ?? 80)
         let passed = progress.hasPassed(lesson.id, step: step.id) ? style.green(" ✓") : ""
         session.output.writeLine()
-        session.output.writeLine(style.bold("\(lesson.title) · step \(stepIndex + 1)/\(lesson.steps.count): \(step.title)") + passed)
+        session.output.writeLine(style.bold("\(lesson.title) · step \(stepIndex + 1)/\(lesson.steps.count): \(step.title)".terminalSafeLine) + passed)
         session.output.writeLine()
         session.output.writeLine(markdown.render(step.text))
         session.output.writeLine()
         session.output.writeLine(markdown.render("**Task:** " + step.task.trimmed))
-        for line in step.check.presentation { session.output.writeLine(line) }
+        for line in step.check.presentation { session.output.writeLine(line.terminalSafe) }
         if step.check.answerKind == .sql && stepIndex == 0 && lesson.id == catalog.lessons.first?.id {
             session.output.writeLine(style.dim("Kitchen checks each statement you run and tells you when the step is done; .check explains what is missing, .hint helps."))
         }
@@ -389,7 +389,7 @@ public final class Tutor {
                 guard let lesson else { throw CommandError("no lesson is open; .lessons lists them") }
                 let hints = lesson.steps[stepIndex].hints
                 let shown = min(hintsShown, hints.count - 1)
-                session.output.writeLine(session.style.dim("Hint \(shown + 1)/\(hints.count): ") + hints[shown])
+                session.output.writeLine(session.style.dim("Hint \(shown + 1)/\(hints.count): ") + hints[shown].terminalSafe)
                 hintsShown = min(hintsShown + 1, hints.count)
                 return .done
             },
@@ -400,7 +400,7 @@ public final class Tutor {
                 if let refusal = config.solutionRefusal(passed: record.passed.contains(step.id), attempts: record.attempts[step.id] ?? 0) {
                     throw CommandError(refusal)
                 }
-                session.output.writeLine(session.style.cyan(step.solution.trimmed))
+                session.output.writeLine(session.style.cyan(step.solution.trimmed.terminalSafe))
                 return .done
             },
             DotCommand("reset", group: "Lessons", summary: "Put the database back as it was at the start of this step") { [unowned self] session, _ in

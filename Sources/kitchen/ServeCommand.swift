@@ -2,6 +2,7 @@ import ArgumentParser
 import CSignals
 import KitchenLessons
 import KitchenServer
+import KitchenShell
 import KitchenSQL
 import KitchenTutor
 #if canImport(Glibc)
@@ -73,7 +74,7 @@ struct ServeCommand: ParsableCommand {
         let output = FileDescriptorOutput(descriptor: 1)
         server.log.onRecord { entry in
             let milliseconds = (entry.durationMilliseconds * 100).rounded() / 100
-            output.write("\(entry.method) \(entry.target) \(entry.status) \(milliseconds) ms\n")
+            output.write("\(entry.method) \(entry.target.terminalSafeLine) \(entry.status) \(milliseconds) ms\n")
         }
         kitchen_sigint_install()
         let started = try Blocking.run { try await server.start(port: port) }

@@ -1,0 +1,15 @@
+import KitchenServer
+
+/// The input's lines, fed as the prompt feeds them: one, then two, … until complete.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzPromptRequest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    for count in 1...max(1, min(lines.count, 8)) {
+        if case .complete(let request) = PromptRequestParser.parse(Array(lines.prefix(count))) {
+            _ = request.text
+            break
+        }
+    }
+    return 0
+}
