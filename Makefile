@@ -36,7 +36,7 @@ bench:
 FUZZ_RUNS ?= 1000000
 fuzz:
 	@scripts/install-deps build
-	cd Fuzz && nice -n 10 $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	cd Fuzz && nice -n 10 $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address
 	nice -n 10 Fuzz/run $(FUZZ_RUNS)
 
 # The whole suite once under ThreadSanitizer and once under AddressSanitizer, each in its own build

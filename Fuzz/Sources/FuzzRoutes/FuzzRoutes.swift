@@ -1,8 +1,0 @@
-import KitchenServer
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzRoutes(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    _ = try? RouteParser.parse(text)
-    return 0
-}
