@@ -15,7 +15,7 @@ RELEASE_FLAGS = -c release --product kitchen --static-swift-stdlib
 PREFIX ?= $(shell if [ "$$(id -u)" = 0 ] || [ -w /usr/local/bin ]; then echo /usr/local; else echo $$HOME/.local; fi)
 SHARE = $(DESTDIR)$(PREFIX)/share/kitchen
 
-.PHONY: run build test bench clean install uninstall
+.PHONY: run build test bench fuzz sanitize clean install uninstall
 
 run: build
 	@$(BIN) $(ARGS)
@@ -57,6 +57,23 @@ install: build
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/kitchen
 	rm -rf $(SHARE)
+
+# libFuzzer over the parsers of untrusted input (Fuzz/, a package of its own): FUZZ_RUNS inputs each.
+# CI runs a smoke of 20,000 each so the targets keep building.
+FUZZ_RUNS ?= 1000000
+fuzz:
+	@scripts/install-deps build
+	cd Fuzz && nice -n 10 $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address
+	nice -n 10 Fuzz/run $(FUZZ_RUNS)
+
+# The whole suite once under ThreadSanitizer and once under AddressSanitizer, each in its own build
+# folder so the normal build stays as it is.
+sanitize:
+	@scripts/install-deps test
+	nice -n 10 $(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	nice -n 10 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	nice -n 10 $(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	nice -n 10 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 clean:
 	rm -rf .build

@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kitchen", targets: ["kitchen"]),
+        // The parsers of untrusted input, for the libFuzzer targets in Fuzz/ (a package of its own).
+        .library(name: "KitchenParsers", targets: ["KitchenSQL", "KitchenShell", "KitchenLessons", "KitchenServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

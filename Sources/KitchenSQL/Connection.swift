@@ -67,6 +67,7 @@ public final class Connection {
             let sandbox = Unmanaged<SandboxGuard>.fromOpaque(context!).takeUnretainedValue()
             return sandbox.shouldInterrupt() ? 1 : 0
         }, context)
+        PrintfGuard.install(on: handle)
         if policy.enforceForeignKeys {
             try execute("PRAGMA foreign_keys = ON")
         }

@@ -69,6 +69,12 @@ final class SandboxGuard {
             if refused.contains(name) {
                 return refuse("PRAGMA \(name)", "it could corrupt the database or reach outside the sandbox")
             }
+            // Reading them is fine; setting them is not: the prompt and the server share the
+            // database file in WAL mode, and EXCLUSIVE locking or another journal mode would lock
+            // one out ("database is locked") or take the file out of WAL for good.
+            if (name == "locking_mode" || name == "journal_mode"), second != nil {
+                return refuse("PRAGMA \(name) = \(second ?? "")", "the prompt and the server share this database in WAL mode; changing the \(name == "locking_mode" ? "locking mode" : "journal mode") would lock one of them out (reading it with PRAGMA \(name) is fine)")
+            }
             return SQLITE_OK
         default:
             return SQLITE_OK

@@ -177,12 +177,55 @@ public final class Statement {
         (0..<columnCount).map { value(at: $0) }
     }
 
+    /// The column's bytes as a BLOB (SQLite's conversion for other types), without copying them.
+    /// The buffer is valid only inside `body`.
+    public func withBlob<Result>(at index: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        let column = Int32(index)
+        let blob = sqlite3_column_blob(handle, column)
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return try body(UnsafeRawBufferPointer(start: blob, count: blob == nil ? 0 : count))
+    }
+
     /// Steps to the end and returns every row.
-    public func fetchAll() throws -> [[DatabaseValue]] {
+    ///
+    /// With `maximumBytes`, stops with `ResultTooLarge` as soon as the rows would take more than
+    /// that (text and blob bytes, plus a few bytes a value), before copying the value that crosses
+    /// it: a route selecting a million rows or a 90 MB blob is refused without holding it.
+    public func fetchAll(maximumBytes: Int? = nil) throws -> [[DatabaseValue]] {
         var rows: [[DatabaseValue]] = []
+        guard let maximumBytes else {
+            while try step() {
+                rows.append(currentRow)
+            }
+            return rows
+        }
+        var total = 0
+        let columns = columnCount
         while try step() {
+            for index in 0..<columns {
+                let type = sqlite3_column_type(handle, Int32(index))
+                total += 16 + (type == SQLITE_TEXT || type == SQLITE_BLOB ? Int(sqlite3_column_bytes(handle, Int32(index))) : 8)
+            }
+            if total > maximumBytes { throw ResultTooLarge(limitBytes: maximumBytes, rowsRead: rows.count + 1) }
             rows.append(currentRow)
         }
         return rows
+    }
+}
+
+/// A result bigger than its caller allows (a server response has a size limit).
+public struct ResultTooLarge: Error, Sendable, CustomStringConvertible {
+    public var limitBytes: Int
+    /// The rows read when the limit was crossed.
+    public var rowsRead: Int
+
+    public init(limitBytes: Int, rowsRead: Int) {
+        self.limitBytes = limitBytes
+        self.rowsRead = rowsRead
+    }
+
+    public var description: String {
+        "the result is larger than \(limitBytes >> 20) MB, the most one response may hold (crossed at row \(rowsRead)); "
+            + "select fewer rows (LIMIT) or smaller columns"
     }
 }

@@ -14,7 +14,7 @@ final class StatementCache {
 
 extension Connection {
     /// Runs `sql` (one statement) with `arguments` through the statement cache and returns its rows.
-    public func fetchAllCached(_ sql: String, arguments: [DatabaseValue] = []) throws -> [[DatabaseValue]] {
+    public func fetchAllCached(_ sql: String, arguments: [DatabaseValue] = [], maximumBytes: Int? = nil) throws -> [[DatabaseValue]] {
         let statement: Statement
         if let cached = statementCache.statements[sql] {
             statement = cached
@@ -30,7 +30,7 @@ extension Connection {
         }
         defer { statement.reset() }
         try statement.bind(arguments)
-        return try statement.fetchAll()
+        return try statement.fetchAll(maximumBytes: maximumBytes)
     }
 }
 

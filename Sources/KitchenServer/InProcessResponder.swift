@@ -15,8 +15,7 @@ public struct InProcessResponder: Sendable {
         let responder = KitchenResponder(routes: routes, database: database, log: RequestLog(), limits: ServerLimits())
         let headers = request.headers.map { (name: $0.name, value: $0.value) }
         var serverRequest = ServerRequest(method: request.method, path: request.path, rawQuery: request.query, headers: headers, body: Array((request.body ?? "").utf8))
-        var response = await responder.answer(&serverRequest)
-        if request.method == "HEAD" { response.body = [] }
+        let response = KitchenResponder.finish(await responder.answer(&serverRequest), method: request.method)
         return LoggedRequest(id: id, time: 0, method: request.method, path: request.path, query: request.query, headers: headers,
                              body: serverRequest.body, status: response.status, responseHeaders: response.headers,
                              responseBody: response.body, durationMilliseconds: 0, explanation: response.explanation)

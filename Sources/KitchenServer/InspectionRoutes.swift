@@ -32,8 +32,12 @@ public enum InspectionRoutes {
             guard let code = Int(request.pathParameters["code"] ?? ""), (200...599).contains(code) else {
                 return .error(400, "the status must be a number from 200 to 599")
             }
-            if code == 204 || code == 304 { return ServerResponse(status: code) }
-            return .json(code, .object([("status", .integer(Int64(code)))]))
+            // Statuses that may not carry a body get none (RFC 9110 §15.3.5, §15.3.6, §15.4.5).
+            if code == 204 || code == 205 || code == 304 { return ServerResponse(status: code) }
+            var response = ServerResponse.json(code, .object([("status", .integer(Int64(code)))]))
+            // A 405 must list what the resource does allow (RFC 9110 §15.5.6).
+            if code == 405 { response.headers.append(("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")) }
+            return response
         }
     }
 

@@ -69,7 +69,8 @@ public enum JSONValue: Sendable, Equatable {
         case .integer(let number): self = .integer(number)
         case .real(let number): self = .number(number)
         case .text(let text): self = .string(text)
-        case .blob(let bytes): self = .string(bytes.map { String($0, radix: 16) }.joined())
+        // One encoding for BLOBs everywhere: see `BlobHex`.
+        case .blob(let bytes): self = .string(BlobHex.string(bytes))
         }
     }
 
@@ -189,8 +190,17 @@ public enum JSONValue: Sendable, Equatable {
         try parse(Array(text.utf8))
     }
 
+    /// Parses strict JSON (RFC 8259). What it refuses, each with the line and column:
+    /// bytes that are not UTF-8; numbers JSON does not allow (`0001`, `1.`, `.5`, `+1`) or that
+    /// do not fit a double (`1e999`, which would become infinity); escapes JSON does not define
+    /// (`\q`) and unpaired surrogates (`\ud800`); and an object naming the same key twice —
+    /// which of the two would win differs between parsers, so Kitchen accepts neither.
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         var parser = JSONParser(bytes: bytes)
+        if let bad = UTF8Check.firstInvalidByte(bytes) {
+            parser.index = bad
+            throw parser.error("the text is not valid UTF-8 (byte \(bad + 1) of \(bytes.count), 0x\(String(bytes[bad], radix: 16)))")
+        }
         parser.skipSpace()
         let value = try parser.value(depth: 0)
         parser.skipSpace()
@@ -245,6 +255,7 @@ private struct JSONParser {
     mutating func object(depth: Int) throws -> JSONValue {
         index += 1
         var pairs: [(String, JSONValue)] = []
+        var seen: Set<String>?
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
         while true {
@@ -253,7 +264,17 @@ private struct JSONParser {
             guard bytes[index] == UInt8(ascii: "\"") else {
                 throw error(bytes[index] == UInt8(ascii: "}") ? "a comma before } is not allowed in JSON" : "expected a key in double quotes")
             }
+            let keyStart = index
             let key = try string()
+            // A linear scan while the object is small; a set once it is not (a 1 MB body can
+            // hold 100,000 keys).
+            if pairs.count == 16 { seen = Set(pairs.map(\.0)) }
+            let duplicate: Bool
+            if seen != nil { duplicate = !seen!.insert(key).inserted } else { duplicate = pairs.contains(where: { $0.0 == key }) }
+            if duplicate {
+                index = keyStart
+                throw error("the key \"\(key)\" appears twice in one object; each key may appear only once")
+            }
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected : after the key \"\(key)\"") }
             index += 1
@@ -313,9 +334,16 @@ private struct JSONParser {
                         scalarValue = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                         index += 6
                     }
-                    result.append(contentsOf: Array(String(Unicode.Scalar(scalarValue).map(Character.init) ?? "\u{FFFD}").utf8))
-                default:
+                    guard let scalar = Unicode.Scalar(scalarValue) else {
+                        index -= 6
+                        throw error("\\u\(String(code, radix: 16)) is half of a surrogate pair without its other half")
+                    }
+                    result.append(contentsOf: Array(String(Character(scalar)).utf8))
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
                     result.append(escape)
+                default:
+                    index -= 2
+                    throw error("\\\(String(decoding: [escape], as: UTF8.self)) is not a JSON escape (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)")
                 }
             case 0x00..<0x20:
                 index -= 1 // point at the character itself
@@ -327,23 +355,85 @@ private struct JSONParser {
         throw error("the string is not closed: expected \"")
     }
 
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, exactly as RFC 8259 §6 says.
     mutating func number() throws -> JSONValue {
         let start = index
+        func isDigit(_ position: Int) -> Bool {
+            position < bytes.count && bytes[position] >= UInt8(ascii: "0") && bytes[position] <= UInt8(ascii: "9")
+        }
+        func scanned() -> String {
+            var end = index
+            while end < bytes.count, isDigit(end) || [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(bytes[end]) { end += 1 }
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
+        // Errors point at the number's first character.
+        func numberError(_ message: String) -> JSONValue.ParseError {
+            var atStart = self
+            atStart.index = start
+            return atStart.error(message)
+        }
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard isDigit(index) else { throw numberError("\(scanned()) is not a number: a digit must follow -") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if isDigit(index) { throw numberError("\(scanned()) is not a JSON number: numbers do not start with 0 (write \(Int(scanned()).map(String.init) ?? "the number without leading zeros"))") }
+        } else {
+            while isDigit(index) { index += 1 }
+        }
         var isInteger = true
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") { index += 1; continue }
-            if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "+") || (byte == UInt8(ascii: "-") && index > start) {
-                isInteger = false
-                index += 1
-                continue
-            }
-            break
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            guard isDigit(index) else { throw numberError("\(scanned()) is not a JSON number: a digit must follow the point (1.0, not 1.)") }
+            while isDigit(index) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard isDigit(index) else { throw numberError("\(scanned()) is not a JSON number: the exponent needs digits (1e5)") }
+            while isDigit(index) { index += 1 }
+        }
+        if index < bytes.count, isDigit(index) || [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(bytes[index]) {
+            throw numberError("\(scanned()) is not a number")
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let value = Int64(text) { return .integer(value) }
-        guard let value = Double(text) else { throw error("\(text) is not a number") }
+        guard let value = Double(text), value.isFinite else {
+            index = start
+            throw error("\(text) is too large for a number (it would be infinite)")
+        }
         return .number(value)
+    }
+}
+
+/// Finding the first byte that breaks UTF-8, so an error can point at it.
+public enum UTF8Check {
+    /// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
+    /// forms, no surrogates, nothing above U+10FFFF), or nil when all of `bytes` is UTF-8.
+    public static func firstInvalidByte(_ bytes: [UInt8]) -> Int? {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lead = bytes[index]
+            if lead < 0x80 { index += 1; continue }
+            let length: Int
+            var low: UInt8 = 0x80, high: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; low = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; high = 0x9F
+            case 0xF0: length = 4; low = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; high = 0x8F
+            default: return index
+            }
+            guard index + length <= count else { return index }
+            guard bytes[index + 1] >= low, bytes[index + 1] <= high else { return index }
+            for offset in 2..<max(2, length) where bytes[index + offset] & 0xC0 != 0x80 { return index }
+            index += length
+        }
+        return nil
     }
 }

@@ -14,10 +14,14 @@ struct KitchenResponder: HTTPResponder {
     let database: DatabaseAccess
     let log: RequestLog
     let limits: ServerLimits
+    /// The listening port, for checking `Host`; set by `MiniServer` once it is bound.
+    var bound = BoundPort()
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
         var headers: [(name: String, value: String)] = []
+        // HTTPTypes keeps Host apart, as the authority; routes, the log and `/echo` see it as a header.
+        if let authority = request.head.authority { headers.append(("Host", authority)) }
         for field in request.headers {
             headers.append((field.name.rawName, field.value))
         }
@@ -29,8 +33,12 @@ struct KitchenResponder: HTTPResponder {
         do {
             var buffer = try await request.body.collect(upTo: limits.maximumBodyBytes)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
-            var serverRequest = ServerRequest(method: method, path: path, rawQuery: rawQuery, headers: headers, body: body)
-            response = await answer(&serverRequest)
+            if let refusal = RequestGate.refusal(method: method, path: path, rawQuery: rawQuery, headers: headers, port: bound.port) {
+                response = refusal
+            } else {
+                var serverRequest = ServerRequest(method: method, path: path, rawQuery: rawQuery, headers: headers, body: body)
+                response = await answer(&serverRequest)
+            }
         } catch is NIOTooManyBytesError {
             response = .error(413, "the body is larger than \(limits.maximumBodyBytes / 1024) KB")
         } catch let error as HTTPError where error.status == .contentTooLarge {
@@ -38,18 +46,38 @@ struct KitchenResponder: HTTPResponder {
         } catch {
             response = .error(400, "the request could not be read: \(error)")
         }
-        if method == "HEAD" { response.body = [] }
+        response = Self.finish(response, method: method)
         let elapsed = ContinuousClock.now - started
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         log.record(LoggedRequest(
             id: 0, time: Double(now.tv_sec) + Double(now.tv_nsec) / 1e9, method: method, path: path, query: rawQuery,
             headers: headers, body: body, status: response.status, responseHeaders: response.headers,
-            responseBody: Array(response.body.prefix(65536)),
+            responseBody: response.body,
             durationMilliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000,
             explanation: response.explanation
         ))
         return makeResponse(response)
+    }
+
+    /// What every response gets whatever route made it (RFC 9110): a 401 says how to authenticate;
+    /// HEAD gets GET's headers, its Content-Length included, and no body; 204 and 205 have no body.
+    static func finish(_ response: ServerResponse, method: String) -> ServerResponse {
+        var response = response
+        if response.status == 401, response.header("WWW-Authenticate") == nil {
+            response.headers.append(("WWW-Authenticate", "Bearer realm=\"kitchen\""))
+        }
+        if response.status == 204 || response.status == 205 || response.status == 304 {
+            response.body = []
+            response.headers.removeAll { $0.name.lowercased() == "content-type" }
+        }
+        if method == "HEAD" {
+            if response.header("Content-Length") == nil, response.status != 204, response.status != 304 {
+                response.headers.append(("Content-Length", String(response.body.count)))
+            }
+            response.body = []
+        }
+        return response
     }
 
     func answer(_ request: inout ServerRequest) async -> ServerResponse {
@@ -81,6 +109,8 @@ struct KitchenResponder: HTTPResponder {
         }
         let status = HTTPResponse.Status(code: response.status)
         if response.body.isEmpty {
+            // 205 Reset Content must say it has no body (RFC 9110 §15.3.6); so must an empty 200.
+            if response.status == 205, !fields.contains(.contentLength) { fields[.contentLength] = "0" }
             return Response(status: status, headers: fields)
         }
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))

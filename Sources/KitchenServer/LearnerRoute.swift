@@ -147,7 +147,7 @@ struct LearnerRoute: RouteHandler {
         let statement = try connection.prepare(text)
         if role == .reader && (!statement.isReadOnly || statement.sql.uppercased().hasPrefix("PRAGMA")) { throw DatabaseAccess.NeedsWriter() }
         try statement.bind(named: inputs.mapValues(\.databaseValue))
-        let rows = try statement.fetchAll()
+        let rows = try statement.fetchAll(maximumBytes: ServerLimits.maximumResultBytes)
         let changed = connection.totalChanges > before ? connection.changes : 0
         return (statement.columnNames, rows, changed, connection.lastInsertRowID)
     }

@@ -59,19 +59,22 @@ public final class MiniServer: Sendable {
         logger.logLevel = .critical
         let (portStream, portContinuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let responder = KitchenResponder(routes: routes, database: database, log: log, limits: limits)
+        let bound = responder.bound
         let limits = self.limits
         let server: HTTPServerBuilder = HTTPServerBuilder { [wire] responder in
             var http = HTTP1Channel.Configuration(idleTimeout: .seconds(limits.idleTimeoutSeconds))
             http.httpDecoder = .init(maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes, maxHeaderFieldCount: 200)
             return TappedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: http), responder: responder,
-                                      configuration: http, wire: wire, requestTimeoutSeconds: limits.requestTimeoutSeconds)
+                                      configuration: http, wire: wire, requestTimeoutSeconds: limits.requestTimeoutSeconds,
+                                      maximumBodyBytes: limits.maximumBodyBytes)
         }
         let application = Application(
             responder: responder,
             server: server,
             configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "Kitchen", backlog: 1024),
             onServerRunning: { channel in
-                portContinuation.yield(.success(channel.localAddress?.port ?? 0))
+                bound.port = channel.localAddress?.port ?? 0
+                portContinuation.yield(.success(bound.port))
             },
             logger: logger
         )

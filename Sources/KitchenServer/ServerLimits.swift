@@ -10,5 +10,9 @@ public struct ServerLimits: Sendable, Equatable {
     /// the bytes in; then the connection is closed (slow-client attacks).
     public var requestTimeoutSeconds: Int64 = 10
 
+    /// The most data one route may put in a response: rows beyond it are not read and the client
+    /// gets a 500 naming the limit (docs/routes.md). Its JSON can be up to twice that (BLOBs in hex).
+    public static let maximumResultBytes = 16 << 20
+
     public init() {}
 }

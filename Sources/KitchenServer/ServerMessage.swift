@@ -81,6 +81,35 @@ public enum QueryString {
         }
     }
 
+    /// Why `raw` is not a valid query string, or nil: a `%` must be followed by two hex digits,
+    /// and what the escapes spell must be UTF-8. (Decoding would otherwise keep `%zz` as it is and
+    /// turn bad bytes into U+FFFD without a word.)
+    public static func problem(_ raw: String) -> String? {
+        let bytes = Array(raw.utf8)
+        var decoded: [UInt8] = []
+        var index = 0
+        func isHex(_ byte: UInt8) -> Bool {
+            (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
+        }
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%") {
+                guard index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) else {
+                    let shown = String(decoding: bytes[index..<min(index + 3, bytes.count)], as: UTF8.self)
+                    return "the query has \(JSONValue.quote(shown)) at character \(index + 1): a % must be followed by two hex digits (%20 is a space, %25 is %)"
+                }
+                decoded.append(UInt8(String(decoding: bytes[index + 1...index + 2], as: UTF8.self), radix: 16)!)
+                index += 3
+            } else {
+                decoded.append(bytes[index])
+                index += 1
+            }
+        }
+        if let bad = UTF8Check.firstInvalidByte(decoded) {
+            return "the query is not valid UTF-8 once decoded (byte \(bad + 1), 0x\(String(decoded[bad], radix: 16)))"
+        }
+        return nil
+    }
+
     public static func decode(_ text: String) -> String {
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()

@@ -12,14 +12,21 @@ struct StaticFiles: RouteHandler {
 
     func respond(to request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse {
         let name = request.pathParameters["file"] ?? "index.html"
+        // A NUL would cut the name short inside open(2), after the type was chosen from the whole
+        // name (`/app.js%00.html` served app.js as HTML); no file name needs a control character.
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return .error(400, "a file name cannot contain control characters (such as %00)")
+        }
         // Only plain names inside the folder: no "..", no hidden files, no sub-paths.
         guard !name.hasPrefix("."), !name.contains("/"), !name.contains("\\") else {
             return .error(404, "no file \(request.path)")
         }
-        guard let bytes = try? FileReading.readBytes(directory + "/" + name) else {
+        let file = directory + "/" + name
+        guard let bytes = try? FileReading.readBytes(file) else {
             return .error(404, "no file \(request.path)")
         }
-        let ending = name.split(separator: ".").last.map(String.init) ?? ""
+        // The type comes from the very name that was opened.
+        let ending = file.split(separator: "/").last?.split(separator: ".").last.map { $0.lowercased() } ?? ""
         return ServerResponse(status: 200, headers: [("Content-Type", Self.types[ending] ?? "application/octet-stream"), ("Cache-Control", "no-store")], body: bytes)
     }
 }

@@ -123,7 +123,8 @@ public struct TableResource: Sendable {
     }
 
     func fetch(id: String, key: String, columns: [Column], on connection: Connection) throws -> JSONValue? {
-        let rows = try connection.fetchAllCached("SELECT * FROM \(quotedTable) WHERE \(SQLIdentifier.quote(key)) = ?", arguments: [idValue(id)])
+        let rows = try connection.fetchAllCached("SELECT * FROM \(quotedTable) WHERE \(SQLIdentifier.quote(key)) = ?", arguments: [idValue(id)],
+                                                 maximumBytes: ServerLimits.maximumResultBytes)
         guard let row = rows.first else { return nil }
         return object(row, columns: columns)
     }
@@ -166,7 +167,8 @@ public struct TableResource: Sendable {
             }
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let rows = try connection.fetchAllCached("SELECT * FROM \(quotedTable)\(filter) ORDER BY \(order) LIMIT ? OFFSET ?", arguments: arguments + [.integer(Int64(limit)), .integer(Int64(offset))])
+        let rows = try connection.fetchAllCached("SELECT * FROM \(quotedTable)\(filter) ORDER BY \(order) LIMIT ? OFFSET ?", arguments: arguments + [.integer(Int64(limit)), .integer(Int64(offset))],
+                                                 maximumBytes: ServerLimits.maximumResultBytes)
         let total = try connection.fetchAllCached("SELECT count(*) FROM \(quotedTable)\(filter)", arguments: arguments).first?.first
         let response = ServerResponse.json(200, .array(rows.map { object($0, columns: columns) }),
                                            headers: [("X-Total-Count", total?.textValue ?? "0")])
@@ -295,13 +297,25 @@ enum BodyReader {
         case failure(ServerResponse)
     }
 
+    /// JSON bodies must say so: `Content-Type: application/json` (or a `+json` type). A form or a
+    /// `no-cors` fetch from another web site can only send text/plain, form or multipart types
+    /// without the browser asking first, so requiring JSON's type keeps other sites from writing.
+    static func contentTypeRefusal(_ request: ServerRequest) -> ServerResponse? {
+        guard let type = request.header("Content-Type") else {
+            return .error(415, "the body must be JSON: send Content-Type: application/json (the request had no Content-Type)")
+        }
+        let mediaType = type.split(separator: ";", maxSplits: 1).first.map { Substring($0).trimmingCharacters().lowercased() } ?? ""
+        guard mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json")) else {
+            return .error(415, "the body must be JSON: send Content-Type: application/json, not \(type)")
+        }
+        return nil
+    }
+
     static func jsonObject(_ request: ServerRequest) -> Outcome {
         if request.body.isEmpty {
             return .failure(.error(400, "the request has no body: send a JSON object, e.g. {\"name\": \"Soup\"}"))
         }
-        if let type = request.header("Content-Type"), !type.lowercased().hasPrefix("application/json") {
-            return .failure(.error(415, "the body must be JSON: send Content-Type: application/json, not \(type)"))
-        }
+        if let refusal = contentTypeRefusal(request) { return .failure(refusal) }
         do {
             guard case .object(let pairs) = try JSONValue.parse(request.body) else {
                 return .failure(.error(400, "the body must be a JSON object ({…}), not a list or a single value"))

@@ -1,6 +1,7 @@
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTPTypesHTTP1
 import Synchronization
 
 /// The raw bytes of each exchange as they crossed the server's sockets: the request exactly as
@@ -99,7 +100,8 @@ final class WireTap: ChannelDuplexHandler, RemovableChannelHandler, @unchecked S
     }
 }
 
-/// Hummingbird's HTTP/1 channel with a `WireTap` and a request deadline in front.
+/// Hummingbird's HTTP/1 channel with a `WireTap` and a request deadline in front, and
+/// `HTTPConformance` after the HTTP/1 parser.
 ///
 /// `setup` runs once per connection, so each connection gets its own `Deadline`, whose two
 /// handlers sit before and after the HTTP parser (the latter through a per-connection
@@ -111,6 +113,7 @@ struct TappedHTTP1Channel: ServerChildChannel {
     let configuration: HTTP1Channel.Configuration
     let wire: WireLog
     let requestTimeoutSeconds: Int64
+    let maximumBodyBytes: Int
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let deadline = Deadline(seconds: requestTimeoutSeconds)
@@ -122,7 +125,13 @@ struct TappedHTTP1Channel: ServerChildChannel {
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return HTTP1Channel(responder: responder, configuration: configuration).setup(channel: channel, logger: logger)
+        let maximumBodyBytes = self.maximumBodyBytes
+        return HTTP1Channel(responder: responder, configuration: configuration).setup(channel: channel, logger: logger).flatMapThrowing { value in
+            // Right after NIO's HTTP/1 parser, where the protocol version and parse errors are visible.
+            let codec = try channel.pipeline.syncOperations.handler(type: HTTP1ToHTTPServerCodec.self)
+            try channel.pipeline.syncOperations.addHandler(HTTPConformance(maximumBodyBytes: maximumBodyBytes), position: .before(codec))
+            return value
+        }
     }
 
     func handle(value: Value, logger: Logger) async {

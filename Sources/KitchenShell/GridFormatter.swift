@@ -247,14 +247,15 @@ struct GridFormatter: ResultFormatter {
 
     /// Control characters would break the grid; show them as visible symbols instead.
     private static func printable(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 < 0x20 }) else { return text }
+        guard text.unicodeScalars.contains(where: { TerminalText.needsEscape($0, singleLine: true) }) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\n": result += "↵"
             case "\t": result += "→"
             case "\r": result += ""
-            case _ where scalar.value < 0x20: result += "�"
+            // One cell wide, so the grid keeps its shape; the other modes show TerminalText's escapes.
+            case _ where TerminalText.needsEscape(scalar, singleLine: true): result += "�"
             default: result.unicodeScalars.append(scalar)
             }
         }

@@ -23,10 +23,16 @@ struct JSONFormatter: ResultFormatter {
                 _ = statement.withText(at: index) { writer.append($0) }
             case .real:
                 writer.append(JSONText.number(statement.double(at: index)))
-            case .text, .blob:
+            case .text:
                 _ = statement.withText(at: index) { bytes in
                     writer.append(JSONText.quoted(String(decoding: bytes, as: UTF8.self)))
                 }
+            case .blob:
+                // One encoding for BLOBs everywhere, the server's too: see `BlobHex`.
+                var hex: [UInt8] = [UInt8(ascii: "\"")]
+                statement.withBlob(at: index) { BlobHex.append($0, to: &hex) }
+                hex.append(UInt8(ascii: "\""))
+                hex.withUnsafeBufferPointer { writer.append($0) }
             }
         }
         writer.append(.init(ascii: "}"))

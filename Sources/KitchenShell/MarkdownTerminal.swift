@@ -13,6 +13,7 @@ public struct MarkdownTerminal {
     var style: Style { Style(enabled: color) }
 
     public func render(_ markdown: String) -> String {
+        let markdown = markdown.terminalSafe // lesson files are text from outside, like the network
         var output: [String] = []
         var paragraph: [String] = []
         var inCode = false

@@ -53,12 +53,12 @@ extension ServerPanel {
             }
             for entry in entries {
                 let status = entry.status < 400 ? session.style.green("\(entry.status)") : session.style.yellow("\(entry.status)")
-                let client = entry.header("User-Agent").map { " " + session.style.dim("(\($0))") } ?? ""
-                session.output.writeLine("#\(entry.id) \(entry.method) \(entry.target) → \(status) \(Self.format(entry.durationMilliseconds))\(client)")
+                let client = entry.header("User-Agent").map { " " + session.style.dim("(\($0.terminalSafeLine))") } ?? ""
+                session.output.writeLine("#\(entry.id) \(entry.method) \(entry.target.terminalSafeLine) → \(status) \(Self.format(entry.durationMilliseconds))\(client)")
                 if !entry.body.isEmpty {
-                    session.output.writeLine("    " + session.style.dim(String(entry.bodyText.prefix(200))))
+                    session.output.writeLine("    " + session.style.dim(entry.bodyPreview(characters: 200).terminalSafeLine))
                 }
-                if let why = entry.explanation?.first { session.output.writeLine("    " + session.style.red(why)) }
+                if let why = entry.explanation?.first { session.output.writeLine("    " + session.style.red(why.terminalSafeLine)) }
             }
             return .done
     }

@@ -10,7 +10,7 @@ extension ServerPanel {
         session.output.writeLine(style.bold(colored) + style.dim("  (\(Self.format(response.milliseconds)))"))
         if showHeaders {
             for header in response.headers {
-                session.output.writeLine(style.cyan(header.name) + ": " + header.value)
+                session.output.writeLine(style.cyan(header.name) + ": " + header.value.terminalSafeLine)
             }
         }
         guard !response.body.isEmpty else { return }
@@ -20,7 +20,7 @@ extension ServerPanel {
             if let json = response.json, (response.header("Content-Type") ?? "").contains("json") {
                 session.output.writeLine(json.pretty(color: session.settings.color))
             } else {
-                session.output.writeLine(response.bodyText)
+                session.output.writeLine(response.bodyText.terminalSafe)
             }
         }
     }

@@ -36,17 +36,17 @@ extension Tutor {
             output.writeLine("The database is back to the start of step \(number).")
         case .passed(let verdict, let isLastStep):
             output.writeLine(style.green("✓ " + verdict.summary) + " Step passed!")
-            for line in verdict.details { output.writeLine(line) }
+            for line in verdict.details { output.writeLine(line.terminalSafe) }
             output.writeLine(style.dim(isLastStep ? "That was the last step of this lesson: .next to finish." : "Type .next for the next step."))
         case .stillPassing(let verdict):
             output.writeLine(style.green("✓ " + verdict.summary))
-            for line in verdict.details { output.writeLine(line) }
+            for line in verdict.details { output.writeLine(line.terminalSafe) }
         case .failedCheck(let verdict):
             session.recordFailure()
             output.writeLine(style.yellow("✗ " + verdict.summary))
-            for line in verdict.details { output.writeLine(line) }
+            for line in verdict.details { output.writeLine(line.terminalSafe) }
         case .notYet(let verdict):
-            output.writeLine(style.yellow(verdict.oneLine))
+            output.writeLine(style.yellow(verdict.oneLine.terminalSafeLine))
         case .hint(let number, let count, let text, let automatic):
             // `code` in a hint renders as in the prose (no raw backticks).
             let markdown = MarkdownTerminal(color: session.settings.color, width: session.settings.terminalWidth ?? 80)
@@ -56,7 +56,7 @@ extension Tutor {
         case .hintWithheld(let reason):
             output.writeLine(reason)
         case .solution(let text):
-            output.writeLine(style.cyan(text))
+            output.writeLine(style.cyan(text.terminalSafe))
         case .lessonFinished(let lesson, let passed, let next):
             output.writeLine(style.green("That was the last step of \(lesson.title)") + " (\(passed)/\(lesson.steps.count) passed).")
             if let next { output.writeLine("Next: " + style.cyan(".lesson \(next.id)") + " — \(next.title).") }
@@ -112,12 +112,12 @@ extension Tutor {
         let markdown = MarkdownTerminal(color: session.settings.color, width: session.settings.terminalWidth ?? 80)
         let passed = view.passed ? style.green(" ✓") : ""
         session.output.writeLine()
-        session.output.writeLine(style.bold("\(view.lesson.title) · step \(view.index + 1)/\(view.lesson.steps.count): \(view.step.title)") + passed)
+        session.output.writeLine(style.bold("\(view.lesson.title) · step \(view.index + 1)/\(view.lesson.steps.count): \(view.step.title)".terminalSafeLine) + passed)
         session.output.writeLine()
         session.output.writeLine(markdown.render(fillingPlaceholders(view.step.text)))
         session.output.writeLine()
         session.output.writeLine(markdown.render("**Task:** " + fillingPlaceholders(view.step.task.trimmed)))
-        for line in view.step.check.presentation { session.output.writeLine(line) }
+        for line in view.step.check.presentation { session.output.writeLine(line.terminalSafe) }
         if view.isFirstOfCourse {
             session.output.writeLine(style.dim("Kitchen checks each statement you run and tells you when the step is done; .check explains what is missing, .hint helps."))
         }

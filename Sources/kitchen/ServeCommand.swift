@@ -3,6 +3,7 @@ import CSignals
 import KitchenLessons
 import KitchenServer
 import KitchenServerChecks
+import KitchenShell
 import KitchenSQL
 import KitchenSupport
 import KitchenTutor
@@ -72,9 +73,9 @@ struct ServeCommand: ParsableCommand {
         let output = FileDescriptorOutput(descriptor: 1)
         server.log.onRecord { entry in
             let milliseconds = (entry.durationMilliseconds * 100).rounded() / 100
-            output.write("\(entry.method) \(entry.target) \(entry.status) \(milliseconds) ms\n")
+            output.write("\(entry.method) \(entry.target.terminalSafeLine) \(entry.status) \(milliseconds) ms\n")
             // Why a route failed, for the learner watching this window (the client got only a 500).
-            for line in entry.explanation ?? [] { output.write("  " + line + "\n") }
+            for line in entry.explanation ?? [] { output.write("  " + line.terminalSafeLine + "\n") }
         }
         kitchen_sigint_install()
         let started: (port: Int, note: String?)

@@ -109,7 +109,7 @@ struct JSONValueParsingTests {
         (#"{"a": 1} extra"#, "unexpected text after the JSON value", 1, 10),
         (#""#, "the JSON ends too early", 1, 1),
         (#"{"a": nul}"#, "expected null", 1, 7),
-        (#"{"a": 1.2.3}"#, "is not a number", 1, 12),
+        (#"{"a": 1.2.3}"#, "1.2.3 is not a number", 1, 7),
     ])
     func mistakes(text: String, message: String, line: Int, column: Int) throws {
         let error = try #require(parseError(text), "\(text) should not parse")

@@ -8,11 +8,11 @@ import Glibc
 /// Requests no polite client sends, over raw sockets. After each, the server must still answer.
 @Suite("MiniServer: surviving malformed, huge, many and slow clients")
 struct MiniServerAbuseTests {
-    static let wellFormed = "GET /menu/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    static func wellFormed(port: Int) -> String { "GET /menu/1 HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n" }
 
     /// True when the server answers a normal request with 200 on a new connection.
     static func stillServes(_ port: Int) throws -> Bool {
-        try rawExchange(port: port, wellFormed).response?.status == 200
+        try rawExchange(port: port, wellFormed(port: port)).response?.status == 200
     }
 
     @Test("a malformed request gets a 4xx or a closed connection, and the server keeps serving", arguments: [
@@ -110,7 +110,7 @@ struct MiniServerAbuseTests {
             do { sockets.append(try RawSocket.connect(port: port)) } catch { tally.refused += 1 }
         }
         for socket in sockets {
-            socket.send("GET /menu?limit=2 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            socket.send("GET /menu?limit=2 HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n")
         }
         var received = [[UInt8]](repeating: [], count: sockets.count)
         var open = Set(sockets.indices)
@@ -185,7 +185,7 @@ struct MiniServerSlowClientTests {
         var slowest = 0.0
         for _ in 0..<requests {
             let started = ContinuousClock.now
-            let (response, _) = try await onOwnThread { try rawExchange(port: port, MiniServerAbuseTests.wellFormed) }
+            let (response, _) = try await onOwnThread { try rawExchange(port: port, MiniServerAbuseTests.wellFormed(port: port)) }
             #expect(response?.status == 200)
             let elapsed = ContinuousClock.now - started
             slowest = max(slowest, Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
@@ -228,7 +228,7 @@ struct MiniServerSlowClientTests {
         try await withLiveServer(limits: Self.shortLimits) { live async throws in
             let port = live.port
             async let closedAfter = onOwnThread {
-                try Self.dribble(port: port, prefix: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n",
+                try Self.dribble(port: port, prefix: "POST /echo HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n",
                                  drip: String(repeating: "z", count: 100), maximumBytes: 8)
             }
             let slowest = try await Self.othersAnswered(port: port, requests: 6)
@@ -244,14 +244,14 @@ struct MiniServerSlowClientTests {
         try await withLiveServer(limits: Self.shortLimits) { live async throws in
             let port = live.port
             async let closedAfter = onOwnThread {
-                try Self.dribble(port: port, prefix: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n",
+                try Self.dribble(port: port, prefix: "POST /echo HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n",
                                  drip: String(repeating: "z", count: 100), maximumBytes: 8)
             }
             // A busy neighbour: a complete request every 250 ms while the slow client drips.
             var answered = 0
             let until = ContinuousClock.now + .seconds(9)
             while ContinuousClock.now < until {
-                let (response, _) = try await onOwnThread { try rawExchange(port: port, MiniServerAbuseTests.wellFormed) }
+                let (response, _) = try await onOwnThread { try rawExchange(port: port, MiniServerAbuseTests.wellFormed(port: port)) }
                 if response?.status == 200 { answered += 1 }
                 try await Task.sleep(for: .milliseconds(250))
             }
@@ -268,7 +268,7 @@ struct MiniServerSlowClientTests {
             let (status, closed) = try await onOwnThread { () -> (Int?, Bool) in
                 let socket = try RawSocket.connect(port: port)
                 defer { socket.close() }
-                socket.send(MiniServerAbuseTests.wellFormed)
+                socket.send(MiniServerAbuseTests.wellFormed(port: port))
                 let status = RawResponse(socket.readResponse(seconds: 5).bytes)?.status
                 return (status, socket.isClosedByPeer(within: 5))
             }

@@ -67,7 +67,7 @@ struct MiniServerLoopbackTests {
         try await withLiveServer { live async throws in
             let port = live.port
             try await onOwnThread {
-                #expect(try rawExchange(port: port, "GET /menu/1 HTTP/1.1\r\nHost: x\r\n\r\n").response?.status == 200, "127.0.0.1 answers")
+                #expect(try rawExchange(port: port, "GET /menu/1 HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").response?.status == 200, "127.0.0.1 answers")
                 if addresses.isEmpty {
                     print("note: this machine has no IPv4 address besides loopback; only 127.0.0.1 was checked")
                 }
@@ -101,7 +101,7 @@ struct MiniServerLoopbackTests {
             await live.server.stop()
             let started = try await live.server.start(port: 0)
             #expect(started.port > 0)
-            let response = try await onOwnThread { try rawExchange(port: started.port, "GET /menu/1 HTTP/1.1\r\nHost: x\r\n\r\n") }
+            let response = try await onOwnThread { try rawExchange(port: started.port, "GET /menu/1 HTTP/1.1\r\nHost: 127.0.0.1:\(started.port)\r\n\r\n") }
             #expect(response.response?.status == 200)
             await live.server.stop()
         }

@@ -291,7 +291,7 @@ struct TableResourceResponderTests {
         try connection.trusted { try connection.execute("CREATE TABLE notes (body TEXT NOT NULL); INSERT INTO notes VALUES ('first')") }
         let responder = KitchenResponder(routes: RouteTable(TableResource(path: "/notes/", table: "notes").routes(origin: .practice)),
                                          database: DatabaseAccess(path: path), log: RequestLog(), limits: ServerLimits())
-        var create = ServerRequest(method: "POST", path: "/notes", body: Array(#"{"body": "second"}"#.utf8))
+        var create = ServerRequest(method: "POST", path: "/notes", headers: [("Content-Type", "application/json")], body: Array(#"{"body": "second"}"#.utf8))
         let created = await responder.answer(&create)
         #expect(created.status == 201)
         #expect(created.header("Location") == "/notes/2")

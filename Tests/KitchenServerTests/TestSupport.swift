@@ -90,6 +90,11 @@ struct ResponderHarness {
 
     func send(_ method: String, _ target: String, headers: [(name: String, value: String)] = [], body: String? = nil) async -> ServerResponse {
         let parts = target.split(separator: "?", maxSplits: 1).map(String.init)
+        // A JSON body says so, as every client must (the server answers 415 otherwise).
+        var headers = headers
+        if body != nil, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+            headers.append((name: "Content-Type", value: "application/json"))
+        }
         var request = ServerRequest(method: method, path: parts[0], rawQuery: parts.count > 1 ? parts[1] : "", headers: headers,
                                     body: body.map { Array($0.utf8) } ?? [])
         return await responder.answer(&request)
@@ -627,7 +632,7 @@ func streamBody(port: Int, method: String, target: String, size: Int, contentTyp
     defer { socket.close() }
     socket.setSendTimeout(seconds: 10)
     async let sent: Int = onOwnThread {
-        guard socket.send("\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: \(contentType)\r\nContent-Length: \(size)\r\n\r\n") else { return 0 }
+        guard socket.send("\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: \(contentType)\r\nContent-Length: \(size)\r\n\r\n") else { return 0 }
         var total = 0
         while total < size {
             let chunk = [UInt8](repeating: UInt8(ascii: " "), count: min(64 * 1024, size - total))

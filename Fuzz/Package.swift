@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// libFuzzer targets for Kitchen's parsers of untrusted input: one small executable per parser.
+// A package of its own, so the normal build does not grow; it uses the main package's library
+// product `KitchenParsers`. Build and run them with `make fuzz` (see Fuzz/run); they build only with
+// `-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library` (libFuzzer supplies `main`).
+let parsers = [.product(name: "KitchenParsers", package: "Kitchen")] as [Target.Dependency]
+
+let package = Package(
+    name: "KitchenFuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Kitchen", path: ".."),
+    ],
+    targets: [
+        // JSONValue.parse: request bodies, lesson expectations.
+        .executableTarget(name: "FuzzJSON", dependencies: parsers),
+        // RouteParser.parse: routes typed at the prompt or saved in a routes file.
+        .executableTarget(name: "FuzzRoutes", dependencies: parsers),
+        // PromptRequestParser.parse: request lines and HTTPie shorthand at the prompt.
+        .executableTarget(name: "FuzzPromptRequest", dependencies: parsers),
+        // HTTPFile.parse: .http files.
+        .executableTarget(name: "FuzzHTTPFile", dependencies: parsers),
+        // LessonLoader.parse: lesson files (YAML through Yams).
+        .executableTarget(name: "FuzzLesson", dependencies: parsers),
+        // Connection.forEachStatement and isComplete: the SQL statement splitter.
+        .executableTarget(name: "FuzzSQLSplitter", dependencies: parsers),
+    ]
+)
