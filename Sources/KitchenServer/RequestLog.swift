@@ -25,7 +25,7 @@ public struct LoggedRequest: Sendable {
 
     public init(id: Int, time: Double, method: String, path: String, query: String, headers: [(name: String, value: String)],
                 body: [UInt8], status: Int, responseHeaders: [(name: String, value: String)], responseBody: [UInt8],
-                durationMilliseconds: Double) {
+                durationMilliseconds: Double, explanation: [String]? = nil) {
         self.id = id
         self.time = time
         self.method = method
@@ -39,6 +39,7 @@ public struct LoggedRequest: Sendable {
         self.responseBody = responseBody
         self.responseBodyByteCount = responseBody.count
         self.durationMilliseconds = durationMilliseconds
+        self.explanation = explanation
     }
 
     /// True when the log kept only the beginning of the request body.

@@ -37,7 +37,7 @@ struct MiniServerHardeningTests {
     func learnerRouteWithoutContentType() async throws {
         try await withLiveServer { live async throws in
             for definition in try RouteParser.parse("route POST /notes = INSERT INTO categories (name) VALUES (:name) RETURNING id") {
-                live.server.routes.add(LearnerRoutes.route(for: definition, origin: "learner", sessions: live.server.sessions))
+                live.server.routes.add(PracticeRoutes.route(for: definition, origin: .learner, sessions: live.server.sessions))
             }
             let refused = try await live.send("POST", "/notes", body: Array(#"{"name": "Soups"}"#.utf8))
             #expect(refused.status == 415, "\(refused.text)")
@@ -78,7 +78,7 @@ struct MiniServerHardeningTests {
         try "console.log(1)\n".write(toFile: site.file("app.js"), atomically: true, encoding: .utf8)
         try "<p>hi</p>\n".write(toFile: site.file("index.html"), atomically: true, encoding: .utf8)
         try await withLiveServer { live async throws in
-            live.server.routes.add(Route(method: "GET", pattern: PathPattern("/:file"), origin: "site", handler: StaticFiles(directory: site.path)))
+            live.server.routes.add(Route(method: "GET", pattern: PathPattern("/:file"), origin: .staticFiles, handler: StaticFiles(directory: site.path)))
             let nul = try await live.send("GET", "/app.js%00.html")
             #expect(nul.status == 400, "\(nul.status) \(nul.header("Content-Type") ?? "") \(nul.text)")
             #expect(!nul.text.contains("console.log"))
@@ -140,7 +140,7 @@ struct MiniServerHardeningTests {
             try DatabaseAccess(path: live.databasePath).withConnection { connection in
                 try connection.trusted { try connection.execute("CREATE TABLE files (id INTEGER PRIMARY KEY, data BLOB); INSERT INTO files VALUES (1, x'000a0b10ff')") }
             }
-            for route in TableResource(path: "/files", table: "files").routes(origin: "test") { live.server.routes.add(route) }
+            for route in TableResource(path: "/files", table: "files").routes(origin: .practice) { live.server.routes.add(route) }
             let reply = try await live.send("GET", "/files/1")
             #expect(reply.json?["data"] == .string("000A0B10FF"), "\(reply.text)")
         }
@@ -156,12 +156,12 @@ struct MiniServerHardeningTests {
                     try connection.execute("CREATE TABLE files (id INTEGER PRIMARY KEY, data BLOB); INSERT INTO files VALUES (1, zeroblob(20 * 1024 * 1024))")
                 }
             }
-            for route in TableResource(path: "/files", table: "files").routes(origin: "test") { live.server.routes.add(route) }
+            for route in TableResource(path: "/files", table: "files").routes(origin: .practice) { live.server.routes.add(route) }
             for definition in try RouteParser.parse("""
                 route GET /numbers = WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000) SELECT i, 'row number ' || i AS label FROM n
                 route GET /blob = SELECT data FROM files
                 """) {
-                live.server.routes.add(LearnerRoutes.route(for: definition, origin: "learner", sessions: live.server.sessions))
+                live.server.routes.add(PracticeRoutes.route(for: definition, origin: .learner, sessions: live.server.sessions))
             }
             for target in ["/numbers", "/blob", "/files/1", "/files"] {
                 let reply = try await live.send("GET", target)
