@@ -46,8 +46,12 @@ public struct CurriculumSelfTest {
     }
 
     /// A rough measure of a lesson's self-test work: every step grades its solution, each wrong
-    /// answer and an empty answer.
+    /// answer and an empty answer. Grading routes starts a server in process and sends it probe
+    /// requests (some hashing passwords with bcrypt), about ten times the work of grading SQL.
     static func cost(of lesson: Lesson) -> Int {
-        lesson.steps.reduce(0) { $0 + 2 + $1.wrongAnswers.count }
+        lesson.steps.reduce(0) { total, step in
+            let gradings = 2 + step.wrongAnswers.count
+            return total + gradings * (step.check.answerKind == .routes ? 10 : 1)
+        }
     }
 }
