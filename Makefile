@@ -44,6 +44,7 @@ bench:
 	KITCHEN_BIN=.build/kitchen bench/lessons
 	KITCHEN_BIN=.build/kitchen bench/http
 	KITCHEN_BIN=.build/kitchen bench/runaways
+	KITCHEN_BIN=.build/kitchen bench/startup
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)

@@ -32,9 +32,9 @@ public struct LessonLoader {
         if files.isEmpty {
             problems.append(LessonProblem(file: directory, line: nil, message: "no lesson files (*.yaml) found"))
         }
-        for file in files {
+        for (file, result) in zip(files, loadFiles(files, in: directory)) {
             do {
-                let lesson = try load(file: directory + "/" + file, displayName: file, fixtures: directory + "/fixtures")
+                let lesson = try result.get()
                 if let earlier = lessons.first(where: { $0.id == lesson.id }) {
                     problems.append(LessonProblem(file: file, line: lesson.idLine, message: "duplicate lesson id '\(lesson.id)', already used by \(earlier.file)"))
                     continue

@@ -48,14 +48,7 @@ public final class ServerPanel {
 
     /// Starts listening; returns the line to show in the banner.
     public func start() -> String {
-        do {
-            let started = try Blocking.run { [server, wantedPort] in try await server.start(port: wantedPort) }
-            var line = "Server: http://127.0.0.1:\(started.port)  (try \(exampleRequest), or curl it from another terminal)"
-            if let note = started.note { line += "\n" + note }
-            return line
-        } catch {
-            return "The server did not start: \(error). .server start tries again."
-        }
+        finishStart(beginStart())
     }
 
     public func stop() {

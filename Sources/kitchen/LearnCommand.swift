@@ -28,6 +28,9 @@ struct LearnCommand: ParsableCommand {
     func run() throws {
         let home = try KitchenHome.resolve()
         let directory = lessons.resolved
+        // The server binds while the lessons load; the banner waits for it only if it is slower.
+        let panel = noServer ? nil : ServerPanel(databasePath: nil, port: port ?? 0)
+        let binding = panel?.beginStart()
         let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(directory)
         let config: TeacherConfig
         do {
@@ -36,20 +39,18 @@ struct LearnCommand: ParsableCommand {
             throw RuntimeError("\(error)")
         }
         let tutor = Tutor(catalog: catalog, home: home, config: config)
-        var panel: ServerPanel?
-        if !noServer {
+        if let panel {
             tutor.playground = Playground.fixture(config: config, lessons: catalog.lessons).flatMap {
                 try? Playground.prepare(home: home, lessonsDirectory: directory, fixture: $0)
             }
-            panel = ServerPanel(databasePath: tutor.playground?.path, port: port ?? 0)
-            if let playground = tutor.playground { panel?.serve(path: playground.path, spec: playground.spec) }
+            if let playground = tutor.playground { panel.serve(path: playground.path, spec: playground.spec) }
             tutor.panel = panel
         }
         let prompt = PromptLoop(connection: try Connection(path: ":memory:"), home: home)
         let failed = prompt.run(banner: "the back end, one step at a time.") { session in
-            if let panel {
+            if let panel, let binding {
                 panel.attach(to: session)
-                session.output.writeLine(panel.start())
+                session.output.writeLine(panel.finishStart(binding))
             } else {
                 // Without a server, a request or a route would otherwise read as broken SQL.
                 session.lineHandlers.append { session, lines in

@@ -152,10 +152,7 @@ extension LessonsCommand {
                     return lesson
                 }
             }
-            var outcomes: [LessonSelfTest.Outcome] = []
-            for lesson in selected {
-                outcomes += LessonSelfTest().run(lesson)
-            }
+            let outcomes = CurriculumSelfTest().run(selected)
             let loadFailures = ids.isEmpty ? catalog.problems : []
             let failed = outcomes.filter { !$0.passed }.count + loadFailures.count
             let passed = outcomes.count - outcomes.filter { !$0.passed }.count
