@@ -41,9 +41,15 @@ public struct ExchangeClient: Sendable {
         if let body = request.body {
             outgoing.body = .bytes(ByteBuffer(string: body))
         }
+        return try await Self.execute(outgoing, on: HTTPClient.shared, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// Sends `outgoing` and reads the whole answer (up to 64 MB), timed: shared by the prompt's
+    /// client and the `.http` file runner's.
+    static func execute(_ outgoing: HTTPClientRequest, on client: HTTPClient, timeoutSeconds: Int64) async throws -> ReceivedResponse {
         let started = ContinuousClock.now
         do {
-            let response = try await HTTPClient.shared.execute(outgoing, timeout: .seconds(timeoutSeconds))
+            let response = try await client.execute(outgoing, timeout: .seconds(timeoutSeconds))
             var collected = try await response.body.collect(upTo: 64 << 20)
             let elapsed = ContinuousClock.now - started
             return ReceivedResponse(

@@ -21,21 +21,6 @@ enum HTTPFileClient {
         if let body = request.body {
             outgoing.body = .bytes(ByteBuffer(bytes: body))
         }
-        let started = ContinuousClock.now
-        do {
-            let response = try await client.execute(outgoing, timeout: .seconds(timeoutSeconds))
-            var collected = try await response.body.collect(upTo: 64 << 20)
-            let elapsed = ContinuousClock.now - started
-            return ReceivedResponse(
-                status: Int(response.status.code),
-                reason: response.status.reasonPhrase,
-                version: "HTTP/\(response.version.major).\(response.version.minor)",
-                headers: response.headers.map { ($0.name, $0.value) },
-                body: collected.readBytes(length: collected.readableBytes) ?? [],
-                milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            )
-        } catch {
-            throw ExchangeClient.Failure(description: "the request did not get an answer: \(error)")
-        }
+        return try await ExchangeClient.execute(outgoing, on: client, timeoutSeconds: timeoutSeconds)
     }
 }
