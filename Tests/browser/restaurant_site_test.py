@@ -7,7 +7,7 @@ The kitchen binary defaults to $KITCHEN_BIN, else .build/debug/kitchen; Chromium
 `chromium` on the PATH. It takes about 5 seconds and prints `N passed, N failed`.
 
 What it does: writes the capstone lesson's reference routes (the `solution` of each `kind: route`
-step of lessons/14-capstone.yaml) into $KITCHEN_HOME/routes/capstone.routes, where Kitchen keeps a
+step of lessons/21-capstone.yaml) into $KITCHEN_HOME/routes/capstone.routes, where Kitchen keeps a
 learner's routes, starts `kitchen serve --lesson capstone`, opens the page in Chromium driven over
 the DevTools protocol (`--remote-debugging-pipe`, Python standard library only), and checks that
 the menu renders the database's dishes, that an order placed through the form lands in the
@@ -30,7 +30,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LESSONS = os.path.join(ROOT, "lessons")
-CAPSTONE = os.path.join(LESSONS, "14-capstone.yaml")
+CAPSTONE = os.path.join(LESSONS, "21-capstone.yaml")
 
 passed = 0
 failed = 0
