@@ -5,8 +5,11 @@ import KitchenSQL
 struct LearnerRoute: RouteHandler {
     let definition: RouteDefinition
     let sessions: SessionStore
+    /// Counts requests for a `limit` line.
+    let limiter: RateLimiter?
 
     func respond(to request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse {
+        if let refusal = refusalOverLimit(request) { return applyingHTTPLines(to: refusal, request: request) }
         var response: ServerResponse
         if isCacheable {
             let key = "\(definition.method) \(definition.path)\u{1F}\(definition.sql ?? "")\u{1F}\(request.path)?\(request.rawQuery)"
@@ -18,7 +21,7 @@ struct LearnerRoute: RouteHandler {
             response = try await answer(request, database: database)
         }
         if definition.isUnsafe { response.headers.append(("X-Kitchen-Unsafe", "true")) }
-        return response
+        return applyingHTTPLines(to: response, request: request)
     }
 
     /// A GET whose answer depends only on the request target and the data: no session, no

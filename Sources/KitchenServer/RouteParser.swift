@@ -78,6 +78,7 @@ public enum RouteParser {
                 throw error(index - 1, "end", column: 1, "owner needs auth: add a line auth to \(definition.key)")
             }
             try validateParameters(definition, line: index - 1, text: "end")
+            try validateHTTPLines(definition, line: index - 1)
             definitions.append(definition)
         }
         return definitions
@@ -146,8 +147,10 @@ public enum RouteParser {
             definition.statementSources.append(source(of: rest(), in: line, number: number))
         case "logout":
             definition.isLogout = true
+        case let word where httpLineWords.contains(word):
+            try httpLine(line, number: number, words: words, into: &definition)
         default:
-            throw error(number, line, column: first.column, "unknown line \(first.text): use required, optional, sql, auth, owner, login, logout or end")
+            throw error(number, line, column: first.column, "unknown line \(first.text): use required, optional, sql, auth, owner, login, logout, header, cache, limit, cors or end")
         }
     }
 

@@ -16,6 +16,7 @@ public struct InProcessServer: Sendable {
         self.database = DatabaseAccess(connection: database)
         let sessions = self.sessions
         routes = RouteTable(PracticeRoutes.routes(for: spec, learnerRoutes: extraRoutes, sessions: sessions))
+        routes.otherSite.set(origins: [CORSPolicy.otherSiteStandIn])
         self.responder = InProcessResponder(routes: routes, database: self.database)
     }
 

@@ -14,6 +14,8 @@ extension RouteCheck {
         var sessionUser: Int64?
         /// Another concrete path than the check's target.
         var target: String?
+        /// Headers sent besides Content-Type and Authorization (Origin, If-None-Match …).
+        var headers: [(name: String, value: String)] = []
     }
 
     /// The target with its last segment replaced.

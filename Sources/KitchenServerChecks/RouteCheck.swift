@@ -29,8 +29,10 @@ struct RouteCheck: Check {
     var otherUser: Int64?
     var users: [Int64]
     var tables: [String]
+    /// SQL that changes the data a `cache` route reads, run between two conditional requests.
+    var change: String?
 
-    static let kind = CheckKind(name: "route", options: ["route", "target", "example", "user", "other-user", "users", "tables"]) { options in
+    static let kind = CheckKind(name: "route", options: ["route", "target", "example", "user", "other-user", "users", "tables", "change"]) { options in
         guard let route = try options.string("route") else {
             throw options.problem("a route check needs 'route', e.g. route: POST /orders")
         }
@@ -56,7 +58,7 @@ struct RouteCheck: Check {
         }
         return RouteCheck(method: words[0].uppercased(), path: words[1], target: target, example: example,
                           user: (try options.number("user")).map { Int64($0) }, otherUser: (try options.number("other-user")).map { Int64($0) },
-                          users: users, tables: try options.strings("tables") ?? [])
+                          users: users, tables: try options.strings("tables") ?? [], change: try options.string("change"))
     }
 
     var answerKind: AnswerKind { .routes }
@@ -98,13 +100,15 @@ struct RouteCheck: Check {
         }
         let items = try itemProbes(for: reference, routes: referenceRoutes, context: context)
         let probes = makeProbes(for: reference) + items.probes + userProbes(for: reference, secondTarget: items.secondTarget)
+            + corsProbes(reference: reference, learner: learnerRoute)
+        let headerNames = Self.gradedHeaderNames(reference, learnerRoute)
         let startSchemaVersion = try Self.schemaVersion(of: try context.freshCopy())
 
         // Round one, for every probe in order: the status, the body's fields, the database.
         var exchanges: [Exchange] = []
         for probe in probes {
             let (exchange, problems) = try firstRound(probe, learnerRoutes: learnerRoutes, referenceRoutes: referenceRoutes,
-                                                      context: context, schemaVersion: startSchemaVersion)
+                                                      context: context, schemaVersion: startSchemaVersion, headerNames: headerNames)
             if !problems.isEmpty { return failure(exchange, reference: reference, problems) }
             exchanges.append(exchange)
         }
@@ -114,13 +118,18 @@ struct RouteCheck: Check {
                 return failure(exchange, reference: reference, [problem])
             }
         }
+        // Round three: the requests that need one server in a row (limit, cache).
+        if let problem = try sequenceProblem(reference: reference, learner: learnerRoute, learnerRoutes: learnerRoutes,
+                                             referenceRoutes: referenceRoutes, context: context) {
+            return problem
+        }
         return .pass("Correct: your route answered all \(probes.count) probe requests like the reference, and left the database the same way.")
     }
 
     /// One probe sent to both route sets, and what differs in status, the body's fields (a GET's
     /// values too) and the database afterwards.
     func firstRound(_ probe: Probe, learnerRoutes: [RouteDefinition], referenceRoutes: [RouteDefinition],
-                    context: GradingContext, schemaVersion: DatabaseValue) throws -> (Exchange, [String]) {
+                    context: GradingContext, schemaVersion: DatabaseValue, headerNames: Set<String>) throws -> (Exchange, [String]) {
         let learner = try send(probe, routes: learnerRoutes, context: context)
         let expected = try send(probe, routes: referenceRoutes, context: context)
         let exchange = Exchange(probe: probe, request: learner.request, learner: learner.entry, expected: expected.entry)
@@ -132,6 +141,8 @@ struct RouteCheck: Check {
         } else if probe.method == "GET", expected.entry.status < 300,
                   let difference = try valueDifference(exchange, routes: referenceRoutes, context: context) {
             // Reading the same database, a GET must give the same data, not just the same fields.
+            problems.append(difference)
+        } else if let difference = Self.headerDifference(expected: expected.entry, got: learner.entry, names: headerNames) {
             problems.append(difference)
         }
         // Two untouched copies of the same bytes are equal: skip comparing them row by row.
@@ -164,6 +175,7 @@ struct RouteCheck: Check {
         let session = exchange.probe.sessionUser.map { " (logged in as user \($0))" } ?? (reference.requiresAuth ? " (not logged in)" : "")
         return .fail("Not yet: the probe \"\(exchange.probe.name)\" gets a different answer from your route.", [
             "  request:  \(exchange.request.method) \(exchange.request.target)\(String(body.prefix(200)))\(session)",
+        ] + exchange.probe.headers.map { "            \($0.name): \($0.value)" } + [
             "  expected: \(exchange.expected.status) \(String(String(decoding: exchange.expected.responseBody, as: UTF8.self).prefix(200)).trimmed)",
             "  got:      \(exchange.learner.status) \(String(String(decoding: exchange.learner.responseBody, as: UTF8.self).prefix(200)).trimmed)",
         ] + problems.map { "  " + $0 })
@@ -194,6 +206,7 @@ struct RouteCheck: Check {
         if let user = probe.sessionUser {
             request.headers.append(.init(name: "Authorization", value: "Bearer " + server.sessions.open(userID: user)))
         }
+        request.headers += probe.headers.map { PromptRequest.Header(name: $0.name, value: $0.value) }
         return request
     }
 }
