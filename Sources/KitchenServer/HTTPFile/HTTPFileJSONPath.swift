@@ -2,14 +2,14 @@
 /// evaluates it with jsonpath-plus and takes the first match; Kitchen does the same for
 /// `$`, `.name`, `['name']`, `[0]`, `[*]`, `.*`, `..name` (any depth) and `.length`.
 /// Filters and scripts (`[?(@.x)]`, `(@.length-1)`) are refused with the reason.
-enum HTTPFileJSONPath {
-    struct Unsupported: Error { var message: String }
+public enum HTTPFileJSONPath {
+    public struct Unsupported: Error { public var message: String }
 
-    static func first(_ path: String, in root: JSONValue) throws(Unsupported) -> JSONValue? {
+    public static func first(_ path: String, in root: JSONValue) throws(Unsupported) -> JSONValue? {
         try all(path, in: root).first
     }
 
-    static func all(_ path: String, in root: JSONValue) throws(Unsupported) -> [JSONValue] {
+    public static func all(_ path: String, in root: JSONValue) throws(Unsupported) -> [JSONValue] {
         var rest = Substring(path.blankTrimmed)
         if rest.hasPrefix("$") { rest = rest.dropFirst() }
         var current = [root]
@@ -82,7 +82,7 @@ enum HTTPFileJSONPath {
 
     /// A matched value as text in a request: strings bare, everything else as compact JSON
     /// (what the REST Client's `JSON.stringify` gives for objects, arrays, numbers, true, null).
-    static func text(_ value: JSONValue) -> String {
+    public static func text(_ value: JSONValue) -> String {
         if case .string(let text) = value { return text }
         return value.serialized()
     }
