@@ -1,8 +1,10 @@
-/// The JSONPath of request variables (`{{login.response.body.$.token}}`). The REST Client
-/// evaluates it with jsonpath-plus and takes the first match; Kitchen does the same for
-/// `$`, `.name`, `['name']`, `[0]`, `[*]`, `.*`, `..name` (any depth) and `.length`.
-/// Filters and scripts (`[?(@.x)]`, `(@.length-1)`) are refused with the reason.
-public enum HTTPFileJSONPath {
+/// The one JSONPath in Kitchen: the `.http` runner's variables and asserts
+/// (`{{login.response.body.$.token}}`, `jsonpath "$.id" == 3`) and the lessons' `http-response`
+/// checks (`fields: [$.name]`). The REST Client evaluates paths with jsonpath-plus and takes the
+/// first match; Kitchen does the same for `$`, `.name`, `['name']`, `[0]` and `[-1]`, `[*]`, `.*`,
+/// `..name` (any depth) and `.length` (an array's items, a string's UTF-16 units as JavaScript
+/// counts them). Filters and scripts (`[?(@.x)]`, `(@.length-1)`) are refused with the reason.
+public enum JSONPath {
     public struct Unsupported: Error { public var message: String }
 
     public static func first(_ path: String, in root: JSONValue) throws(Unsupported) -> JSONValue? {

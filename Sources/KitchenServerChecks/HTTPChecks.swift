@@ -159,7 +159,7 @@ struct HTTPResponseCheck: Check {
         let fields = try options.strings("fields") ?? []
         for field in fields {
             // A path the grader cannot follow would make every answer look right (both sides "missing").
-            do { _ = try HTTPFileJSONPath.all(field, in: .null) } catch let error as HTTPFileJSONPath.Unsupported { throw options.problem(error.message, key: "fields") }
+            do { _ = try JSONPath.all(field, in: .null) } catch let error as JSONPath.Unsupported { throw options.problem(error.message, key: "fields") }
         }
         return HTTPResponseCheck(compareStatus: try options.bool("status") ?? true, compareQuery: try options.bool("query") ?? true,
                                  headers: try options.strings("headers") ?? [],
@@ -209,8 +209,8 @@ struct HTTPResponseCheck: Check {
                 }
             } else {
                 for field in fields {
-                    let wanted = want.flatMap { try? HTTPFileJSONPath.first(field, in: $0) }
-                    let received = got.flatMap { try? HTTPFileJSONPath.first(field, in: $0) }
+                    let wanted = want.flatMap { try? JSONPath.first(field, in: $0) }
+                    let received = got.flatMap { try? JSONPath.first(field, in: $0) }
                     if wanted != received {
                         problems.append("In the body, \(field) is \(received?.serialized() ?? "missing"); expected \(wanted?.serialized() ?? "missing").")
                     }
