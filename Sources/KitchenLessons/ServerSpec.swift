@@ -23,6 +23,14 @@ public struct ServerSpec: Sendable, Equatable {
     public var staticDirectory: String?
     /// The line of `routes:` in its file, for errors in the route definitions.
     public var routesLine: Int?
+    /// Where logins are kept: in the server's memory (lost on restart, unknown to other
+    /// instances) or in a table of the database (shared by every instance).
+    public var sessions: Sessions = .memory
+
+    public enum Sessions: String, Sendable, Equatable, CaseIterable {
+        case memory
+        case database
+    }
 
     public init(resources: [Resource] = [], inspection: Bool = true, routes: String? = nil, staticDirectory: String? = nil) {
         self.resources = resources
@@ -33,7 +41,7 @@ public struct ServerSpec: Sendable, Equatable {
 
     static func parse(_ node: Node, file: String, lessonsDirectory: String) throws -> ServerSpec {
         let reader = try YAMLReader(node, file: file, what: "'server'")
-        try reader.checkKeys(allowed: ["resources", "inspection", "routes", "static"], what: "'server'")
+        try reader.checkKeys(allowed: ["resources", "inspection", "routes", "static", "sessions"], what: "'server'")
         var spec = ServerSpec(inspection: try reader.bool("inspection") ?? true, routes: try reader.optionalString("routes"))
         spec.routesLine = reader.has("routes") ? reader.line(of: "routes") : nil
         if let folder = try reader.optionalString("static") {
@@ -45,6 +53,12 @@ public struct ServerSpec: Sendable, Equatable {
                 throw reader.problem("static folder \(folder) has no index.html", at: reader.line(of: "static"))
             }
             spec.staticDirectory = path
+        }
+        if let sessions = try reader.optionalString("sessions") {
+            guard let setting = Sessions(rawValue: sessions) else {
+                throw reader.problem("sessions is memory or database, not \(sessions)", at: reader.line(of: "sessions"))
+            }
+            spec.sessions = setting
         }
         for item in try reader.list("resources") ?? [] {
             let entry = try YAMLReader(item, file: file, what: "a resource")
