@@ -111,6 +111,8 @@ public struct LoadArguments: Sendable, Equatable {
     public var requests = LoadPlan.defaultRequests
     public var connections = LoadPlan.defaultConnections
     public var timeLimitSeconds = LoadPlan.defaultTimeLimitSeconds
+    /// A whole URL instead of a path names its own port (on this machine only).
+    public var port: Int?
 
     public static let usage = "[-n REQUESTS] [-c CONNECTIONS] [-t SECONDS] [METHOD] PATH [JSON BODY]"
 
@@ -140,6 +142,12 @@ public struct LoadArguments: Sendable, Equatable {
             case "-t": arguments.timeLimitSeconds = try number(after: "-t")
             default:
                 if word.hasPrefix("-") { throw LoadPlan.Refusal(description: "unknown option \(word); usage: .load \(usage)") }
+                var word = word
+                if word.contains("://") {
+                    let location = try LoadPlan.location(of: word)
+                    arguments.port = location.port
+                    word = location.target
+                }
                 // A path first means GET; the rest of the line is then the body.
                 positional += positional.isEmpty && word.hasPrefix("/") ? ["GET", word] : [word]
             }
@@ -156,7 +164,7 @@ public struct LoadArguments: Sendable, Equatable {
     public func plan(port: Int) -> LoadPlan {
         var headers: [PromptRequest.Header] = []
         if body != nil { headers.append(.init(name: "Content-Type", value: "application/json")) }
-        return LoadPlan(port: port, method: method, target: target, headers: headers, body: body, requests: requests,
+        return LoadPlan(port: self.port ?? port, method: method, target: target, headers: headers, body: body, requests: requests,
                         connections: connections, timeLimitSeconds: timeLimitSeconds)
     }
 }

@@ -138,6 +138,14 @@ struct KitchenServeInstancesTests {
         kill(killed.pid, SIGKILL)
         #expect(await Self.waitUntilGone(orphans, seconds: 10).isEmpty, "parent-death signal ends nginx and the instances")
         #expect(portIsFree(killedPort))
+        // A killed Kitchen cannot remove its temporary folder; this test does.
+        let temporary = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] where name.hasPrefix("kitchen-instances-") {
+            let folder = temporary + "/" + name
+            if let configuration = try? String(contentsOfFile: folder + "/nginx.conf", encoding: .utf8), configuration.contains("listen 127.0.0.1:\(killedPort);") {
+                try? FileManager.default.removeItem(atPath: folder)
+            }
+        }
     }
 
     @Test("a silly number of instances is refused with the allowed range, before anything starts")
@@ -145,5 +153,59 @@ struct KitchenServeInstancesTests {
         let kitchen = try #require(Tools.kitchen)
         let tooMany = try runProgram(kitchen, ["serve", "--lessons", Tools.lessons, "--instances", "50"])
         #expect(tooMany.status == 64 && tooMany.stderr.contains("--instances must be between 2 and 8"), "\(tooMany.stderr)")
+    }
+}
+
+/// The tutor at the prompt (batch mode): `.server scale 2`, `.load` through nginx, `.requests`
+/// naming the instances, the http-spread step graded live; and `kitchen load` from a shell.
+@Suite("the prompt's .server scale, .load and .requests; kitchen load", .serialized,
+       .enabled(if: Tools.kitchen != nil && nginxPresent(), "needs the kitchen binary and nginx"))
+struct KitchenPromptScaleTests {
+    @Test(".server scale 2 puts nginx in front, .load goes through it, .requests shows both instances, and the step passes live",
+          .timeLimit(.minutes(2)))
+    func scaleAtThePrompt() throws {
+        let home = try TemporaryFolder()
+        defer { home.remove() }
+        let output = try KitchenPromptHTTPTests.kitchen([], input: """
+            .lesson scaling instances
+            GET /menu?limit=1
+            .check
+            .server scale 2
+            .load -n 20 -c 4 GET /menu
+            .requests 6
+            .check
+            .load -n 5 http://example.com/
+            .server scale 1
+            """, home: home)
+        let text = output.stdout
+        #expect(text.contains("nginx on http://127.0.0.1:") && text.contains("shares requests among 2 instances"), "\(text.suffix(3000))")
+        #expect(text.contains("Answered: 20 × 200") && text.contains("Latency: p50 ") && text.contains("Errors: none"), "\(text.suffix(3000))")
+        #expect(text.contains("[instance 1]") && text.contains("[instance 2]"), "\(text.suffix(3000))")
+        #expect((text + output.stderr).contains("No answer named an instance"), "the first .check, with one server, fails: \(text.suffix(3000))")
+        #expect(text.contains("Correct: 20 × GET /menu answered by instances 1, 2"), "\(text.suffix(3000))")
+        #expect(output.stderr.contains("this machine only"), "\(output.stderr)")
+        #expect(text.contains("One server again"))
+        #expect(output.status == 1, "the refused .load counts as a failure in batch mode")
+    }
+
+    @Test("kitchen load measures a URL on this machine and refuses other hosts and silly counts", .timeLimit(.minutes(1)))
+    func loadFromTheShell() async throws {
+        let serve = try ServeProcess(binary: try #require(Tools.kitchen), arguments: [])
+        defer { serve.cleanUp() }
+        let port = try #require(loopbackPort(in: try await serve.line(seconds: 30)))
+        let kitchen = try #require(Tools.kitchen)
+        let good = try runProgram(kitchen, ["load", "http://127.0.0.1:\(port)/menu?limit=2", "-n", "40", "-c", "4"])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.hasPrefix("GET /menu?limit=2 — 40 requests over 4 connections"), "\(good.stdout)")
+        #expect(good.stdout.contains("Answered: 40 × 200") && good.stdout.contains("p99") && good.stdout.contains("█"), "\(good.stdout)")
+        let failing = try runProgram(kitchen, ["load", "http://localhost:\(port)/status/500", "-n", "6"])
+        #expect(failing.status == 1 && failing.stdout.contains("Errors: 6 × 500"), "\(failing.stdout)")
+        let posted = try runProgram(kitchen, ["load", "http://127.0.0.1:\(port)/echo", "-X", "POST", "-d", #"{"a": 1}"#, "-n", "3"])
+        #expect(posted.status == 0 && posted.stdout.contains("Answered: 3 × 200"), "\(posted.stdout) \(posted.stderr)")
+        let foreign = try runProgram(kitchen, ["load", "http://example.com:80/"])
+        #expect(foreign.status == 64 && foreign.stderr.contains("this machine only"), "\(foreign.stderr)")
+        let silly = try runProgram(kitchen, ["load", "http://127.0.0.1:\(port)/", "-n", "999999999"])
+        #expect(silly.status == 64 && silly.stderr.contains("between 1 and 100000"), "\(silly.stderr)")
+        #expect(try await serve.interrupt() == 0)
     }
 }

@@ -54,6 +54,9 @@ struct LoadPlanTests {
         #expect(full.method == "POST" && full.target == "/orders" && full.requests == 50 && full.connections == 5 && full.timeLimitSeconds == 3)
         #expect(full.body == "{\"table_no\": 4, \"note\": \"a b\"}")
         #expect(full.plan(port: 1234).headers.contains { $0.name == "Content-Type" && $0.value == "application/json" })
+        let url = try LoadArguments.parse("-n 3 http://localhost:8123/menu?limit=1")
+        #expect(url.target == "/menu?limit=1" && url.plan(port: 1).port == 8123 && url.method == "GET")
+        #expect(throws: LoadPlan.Refusal.self) { try LoadArguments.parse("http://example.com:80/") }
         #expect(throws: LoadPlan.Refusal.self) { try LoadArguments.parse("-n many /menu") }
         #expect(throws: LoadPlan.Refusal.self) { try LoadArguments.parse("-q /menu") }
         #expect(throws: LoadPlan.Refusal.self) { try LoadArguments.parse("-n 10") }
