@@ -76,6 +76,8 @@ public final class ServerPanel {
     /// routes saved in `routesFile` on top.
     public func serve(path: String?, spec: ServerSpec?, routesFile: String? = nil, instanceArguments: [String] = []) {
         stopInstances()
+        // Each lesson starts with its own setting for sessions.
+        sessionsOverride = nil
         self.instanceArguments = instanceArguments
         server.database.switchTo(path: path)
         currentSpec = spec

@@ -20,7 +20,9 @@ struct ServeCommand: ParsableCommand {
             Without --lesson or --db it serves the playground dataset (the fixture that kitchen.yaml \
             names, else the first lesson's). With --lesson it serves that lesson's database (your own, \
             as the lessons left it) with its API and the routes you wrote for it. With --db it serves \
-            every table of FILE at /TABLE and /TABLE/:id. With --instances N it runs N server             processes over the same database behind nginx (which Kitchen configures and starts on a             free loopback port) and prints which instance answered each request. Ctrl-C stops it.
+            every table of FILE at /TABLE and /TABLE/:id. With --instances N it runs N server \
+            processes over the same database behind nginx (which Kitchen configures and starts on a \
+            free loopback port) and prints which instance answered each request. Ctrl-C stops it.
             """
     )
 
@@ -28,9 +30,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Serve this lesson's database and API.", valueName: "ID")) var lesson: String?
     @Option(name: .customLong("db"), help: ArgumentHelp("Serve every table of this database file.", valueName: "FILE")) var databasePath: String?
     @Option(help: ArgumentHelp("The port (default: any free port).", valueName: "N")) var port: Int?
-    @Option(help: ArgumentHelp("Run N server processes over the same database behind nginx (2–\(InstanceGroup.maximumInstances)).", valueName: "N"))
+    @Option(help: ArgumentHelp("Run N servers over the same database behind nginx (2–\(InstanceGroup.maximumInstances)).", valueName: "N"))
     var instances: Int?
-    @Option(help: ArgumentHelp("Keep logins in the server's memory or in the database table kitchen_sessions (default: the lesson's setting, else memory).", valueName: "memory|database"))
+    @Option(help: ArgumentHelp("Where logins live: memory, or database (table kitchen_sessions).", valueName: "WHERE"))
     var sessions: String?
     // Set by `--instances` for each instance it starts: its name, and the balancer's port in front.
     @Option(help: .hidden) var instance: String?

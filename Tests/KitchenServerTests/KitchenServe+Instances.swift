@@ -171,7 +171,7 @@ struct KitchenPromptScaleTests {
             GET /menu?limit=1
             .check
             .server scale 2
-            .load -n 20 -c 4 GET /menu
+            .load -n 20 -c 4 -t 60 GET /menu
             .requests 6
             .check
             .load -n 5 http://example.com/
@@ -194,13 +194,13 @@ struct KitchenPromptScaleTests {
         defer { serve.cleanUp() }
         let port = try #require(loopbackPort(in: try await serve.line(seconds: 30)))
         let kitchen = try #require(Tools.kitchen)
-        let good = try runProgram(kitchen, ["load", "http://127.0.0.1:\(port)/menu?limit=2", "-n", "40", "-c", "4"])
+        let good = try runProgram(kitchen, ["load", "http://127.0.0.1:\(port)/menu?limit=2", "-n", "40", "-c", "4", "-t", "60"])
         #expect(good.status == 0, "\(good.stderr)")
         #expect(good.stdout.hasPrefix("GET /menu?limit=2 — 40 requests over 4 connections"), "\(good.stdout)")
         #expect(good.stdout.contains("Answered: 40 × 200") && good.stdout.contains("p99") && good.stdout.contains("█"), "\(good.stdout)")
         let failing = try runProgram(kitchen, ["load", "http://localhost:\(port)/status/500", "-n", "6"])
         #expect(failing.status == 1 && failing.stdout.contains("Errors: 6 × 500"), "\(failing.stdout)")
-        let posted = try runProgram(kitchen, ["load", "http://127.0.0.1:\(port)/echo", "-X", "POST", "-d", #"{"a": 1}"#, "-n", "3"])
+        let posted = try runProgram(kitchen, ["load", "http://127.0.0.1:\(port)/echo", "-X", "POST", "-d", #"{"a": 1}"#, "-n", "3", "-t", "60"])
         #expect(posted.status == 0 && posted.stdout.contains("Answered: 3 × 200"), "\(posted.stdout) \(posted.stderr)")
         let foreign = try runProgram(kitchen, ["load", "http://example.com:80/"])
         #expect(foreign.status == 64 && foreign.stderr.contains("this machine only"), "\(foreign.stderr)")
