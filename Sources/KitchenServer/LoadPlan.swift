@@ -15,6 +15,11 @@ public struct LoadPlan: Sendable, Equatable {
     public var connections: Int
     public var timeLimitSeconds: Int
 
+    /// Replaced in the target by each request's number (1, 2, …): every request then asks for
+    /// something else, as a crowd of guests would, and no cache of identical answers can hide
+    /// the work (`/cards/{n}/sales`).
+    public static let numberPlaceholder = "{n}"
+
     public static let defaultRequests = 200
     public static let defaultConnections = 10
     public static let defaultTimeLimitSeconds = 10

@@ -106,9 +106,11 @@ public enum LoadRunner {
 
     static func work(_ plan: LoadPlan, client: HTTPClient, next: RequestCounter, deadline: ContinuousClock.Instant) async -> Tally {
         var tally = Tally()
-        let url = "http://\(plan.host == "::1" ? "[::1]" : plan.host):\(plan.port)\(plan.target)"
-        while ContinuousClock.now < deadline, next.take() < plan.requests {
-            var request = HTTPClientRequest(url: url)
+        let base = "http://\(plan.host == "::1" ? "[::1]" : plan.host):\(plan.port)"
+        let numbered = plan.target.contains(LoadPlan.numberPlaceholder)
+        while ContinuousClock.now < deadline, case let number = next.take(), number < plan.requests {
+            let target = numbered ? plan.target.replacing(LoadPlan.numberPlaceholder, with: String(number + 1)) : plan.target
+            var request = HTTPClientRequest(url: base + target)
             request.method = HTTPMethod(rawValue: plan.method)
             for header in plan.headers { request.headers.add(name: header.name, value: header.value) }
             if let body = plan.body { request.body = .bytes(ByteBuffer(string: body)) }

@@ -17,6 +17,11 @@ extension ServerPanel {
             session.output.writeLine(session.style.dim("Sending \(plan.requests) × \(plan.method) \(plan.target) over \(min(plan.connections, plan.requests)) connections (at most \(plan.timeLimitSeconds) s)…"))
             let result = try Blocking.run { try await LoadRunner.run(plan) }
             for line in LoadReport.lines(result, style: session.style) { session.output.writeLine(line) }
+            // The requests count for the step like one typed at the prompt (the step is checked now).
+            if let common = result.statuses.max(by: { $0.value < $1.value }) {
+                onRequestSent?(PromptRequest(method: plan.method, target: plan.target, headers: plan.headers, body: plan.body),
+                               ReceivedResponse(status: common.key))
+            }
             return .done
         }
     }

@@ -89,6 +89,16 @@ struct LoadRunnerTests {
         }
     }
 
+    @Test("{n} in the path numbers the requests, so each asks for something else")
+    func numberedTargets() async throws {
+        try await withLiveServer { live async throws in
+            live.log.clear()
+            let result = try await LoadRunner.run(LoadArguments.parse("-n 6 -c 2 -t 60 GET /menu/{n}?from=load").plan(port: live.port))
+            #expect(result.statuses == [200: 6])
+            #expect(Set(live.log.entries().map(\.target)) == Set((1...6).map { "/menu/\($0)?from=load" }))
+        }
+    }
+
     @Test("error statuses are counted by status, a POST body is sent, and a closed port is reported as no answer")
     func errorsAndBodies() async throws {
         try await withLiveServer { live async throws in
