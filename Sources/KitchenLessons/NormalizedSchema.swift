@@ -43,11 +43,13 @@ struct NormalizedSchema: Equatable {
     }
 
     /// Reads the schema of `connection`'s main database (Kitchen's own look-up: authorizer off).
+    /// The server's own `kitchen_sessions` table (database sessions) holds random tokens, so it
+    /// is no part of what learner and reference databases must share.
     static func read(_ connection: Connection) throws -> NormalizedSchema {
         try connection.trusted {
             let objects = try connection.fetchAll("""
                 SELECT type, name, tbl_name, sql FROM sqlite_schema
-                WHERE name NOT LIKE 'sqlite_%' ORDER BY rowid
+                WHERE name NOT LIKE 'sqlite_%' AND tbl_name <> 'kitchen_sessions' ORDER BY rowid
                 """)
             var tables: [Table] = []
             var views: [String] = []

@@ -26,6 +26,14 @@ public struct ServerSpec: Sendable, Equatable {
     /// `other-site`: a folder of static files Kitchen serves on a second loopback port, another
     /// origin for CORS and CSRF lessons; resolved against the lessons folder.
     public var otherSiteDirectory: String?
+    /// Where logins are kept: in the server's memory (lost on restart, unknown to other
+    /// instances) or in a table of the database (shared by every instance).
+    public var sessions: Sessions = .memory
+
+    public enum Sessions: String, Sendable, Equatable, CaseIterable {
+        case memory
+        case database
+    }
 
     public init(resources: [Resource] = [], inspection: Bool = true, routes: String? = nil, staticDirectory: String? = nil) {
         self.resources = resources
@@ -36,7 +44,7 @@ public struct ServerSpec: Sendable, Equatable {
 
     static func parse(_ node: Node, file: String, lessonsDirectory: String) throws -> ServerSpec {
         let reader = try YAMLReader(node, file: file, what: "'server'")
-        try reader.checkKeys(allowed: ["resources", "inspection", "routes", "static", "other-site"], what: "'server'")
+        try reader.checkKeys(allowed: ["resources", "inspection", "routes", "static", "other-site", "sessions"], what: "'server'")
         var spec = ServerSpec(inspection: try reader.bool("inspection") ?? true, routes: try reader.optionalString("routes"))
         spec.routesLine = reader.has("routes") ? reader.line(of: "routes") : nil
         if let folder = try reader.optionalString("static") {
@@ -50,6 +58,12 @@ public struct ServerSpec: Sendable, Equatable {
             spec.staticDirectory = path
         }
         spec.otherSiteDirectory = try siteFolder("other-site", reader: reader, lessonsDirectory: lessonsDirectory)
+        if let sessions = try reader.optionalString("sessions") {
+            guard let setting = Sessions(rawValue: sessions) else {
+                throw reader.problem("sessions is memory or database, not \(sessions)", at: reader.line(of: "sessions"))
+            }
+            spec.sessions = setting
+        }
         for item in try reader.list("resources") ?? [] {
             let entry = try YAMLReader(item, file: file, what: "a resource")
             try entry.checkKeys(allowed: ["path", "table"], what: "a resource")

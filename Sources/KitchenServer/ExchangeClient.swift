@@ -11,6 +11,16 @@ public struct ReceivedResponse: Sendable {
     public var body: [UInt8]
     public var milliseconds: Double
 
+    public init(status: Int, reason: String = "", version: String = "HTTP/1.1", headers: [(name: String, value: String)] = [],
+                body: [UInt8] = [], milliseconds: Double = 0) {
+        self.status = status
+        self.reason = reason
+        self.version = version
+        self.headers = headers
+        self.body = body
+        self.milliseconds = milliseconds
+    }
+
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 
     public func header(_ name: String) -> String? {

@@ -14,6 +14,7 @@ struct KitchenResponder: HTTPResponder {
     let database: DatabaseAccess
     let log: RequestLog
     let limits: ServerLimits
+    var instance = InstanceIdentity()
     /// The listening port, for checking `Host`; set by `MiniServer` once it is bound.
     var bound = BoundPort()
 
@@ -33,7 +34,7 @@ struct KitchenResponder: HTTPResponder {
         do {
             var buffer = try await request.body.collect(upTo: limits.maximumBodyBytes)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
-            if let refusal = RequestGate.refusal(method: method, path: path, rawQuery: rawQuery, headers: headers, port: bound.port) {
+            if let refusal = RequestGate.refusal(method: method, path: path, rawQuery: rawQuery, headers: headers, port: instance.portForHostCheck(headers, bound: bound.port)) {
                 response = refusal
             } else {
                 var serverRequest = ServerRequest(method: method, path: path, rawQuery: rawQuery, headers: headers, body: body)
@@ -48,6 +49,7 @@ struct KitchenResponder: HTTPResponder {
             response = .error(400, "the request could not be read: \(error)")
         }
         response = Self.finish(response, method: method)
+        if let name = instance.name { response.headers.append((InstanceIdentity.header, name)) }
         let elapsed = ContinuousClock.now - started
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)

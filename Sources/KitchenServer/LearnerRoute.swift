@@ -64,14 +64,14 @@ struct LearnerRoute: RouteHandler {
         var currentUser: Int64?
         let token = SessionStore.token(in: request)
         if definition.requiresAuth || definition.isLogout {
-            guard let token, let user = sessions.user(for: token) else {
+            guard let token, let user = sessions.user(for: token, on: connection) else {
                 return .error(401, "log in first: send Authorization: Bearer TOKEN (from the login route) or the session cookie")
             }
             currentUser = user
             inputs["current_user_id"] = .integer(user)
         }
         if definition.isLogout, let token {
-            sessions.close(token)
+            sessions.close(token, on: connection)
             return ServerResponse(status: 204, headers: [("Set-Cookie", "session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")])
         }
         let problems = FieldValidation.problems(definition.rules, inputs: inputs, fromQuery: !hasBody)
@@ -105,7 +105,7 @@ struct LearnerRoute: RouteHandler {
             guard case .integer(let user)? = rows.first?.first else {
                 return .error(401, "wrong email or password")
             }
-            let token = sessions.open(userID: user)
+            let token = sessions.open(userID: user, on: connection)
             return .json(200, .object([("token", .string(token)), ("user_id", .integer(user))]),
                          headers: [("Set-Cookie", "session=\(token); HttpOnly; SameSite=Strict; Path=/")])
         }

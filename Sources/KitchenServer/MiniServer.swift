@@ -17,7 +17,9 @@ public final class MiniServer: Sendable {
     /// Raw bytes of recent exchanges, for `.wire`.
     public let wire = WireLog()
     /// Logged-in sessions of routes with `auth`.
-    public let sessions = SessionStore()
+    public let sessions: SessionStore
+    /// Which instance this server is when several serve one database (`kitchen serve --instances`).
+    public let instance = InstanceIdentity()
 
     private struct State {
         var task: Task<Void, any Error>?
@@ -31,6 +33,7 @@ public final class MiniServer: Sendable {
         self.database = database
         self.log = log
         self.limits = limits
+        self.sessions = SessionStore(database: database)
     }
 
     /// The port it listens on, while running.
@@ -58,7 +61,7 @@ public final class MiniServer: Sendable {
         // Hummingbird's info lines would land in the middle of the prompt.
         logger.logLevel = .critical
         let (portStream, portContinuation) = AsyncStream<Result<Int, any Error>>.makeStream()
-        let responder = KitchenResponder(routes: routes, database: database, log: log, limits: limits)
+        let responder = KitchenResponder(routes: routes, database: database, log: log, limits: limits, instance: instance)
         let bound = responder.bound
         let limits = self.limits
         let server: HTTPServerBuilder = HTTPServerBuilder { [wire] responder in

@@ -4,7 +4,7 @@ import KitchenSQL
 
 /// The HTTP check kinds, registered beside the SQL ones.
 public enum HTTPChecks {
-    public static let kinds: [CheckKind] = [HTTPResponseCheck.kind, HTTPRequestCheck.kind, HTTPStateCheck.kind, RouteCheck.kind]
+    public static let kinds: [CheckKind] = [HTTPResponseCheck.kind, HTTPRequestCheck.kind, HTTPStateCheck.kind, RouteCheck.kind, InstanceSpreadCheck.kind]
 
     /// The registry every Kitchen command loads lessons with.
     public static let registry: CheckRegistry = {

@@ -9,12 +9,13 @@ public struct InProcessServer: Sendable {
     public let responder: InProcessResponder
     public let database: DatabaseAccess
 
-    public let sessions = SessionStore()
+    public let sessions: SessionStore
     public let routes: RouteTable
 
     public init(database: sending Connection, spec: ServerSpec?, extraRoutes: [RouteDefinition] = []) {
         self.database = DatabaseAccess(connection: database)
-        let sessions = self.sessions
+        let sessions = SessionStore(database: self.database)
+        self.sessions = sessions
         routes = RouteTable(PracticeRoutes.routes(for: spec, learnerRoutes: extraRoutes, sessions: sessions))
         routes.otherSite.set(origins: [CORSPolicy.otherSiteStandIn])
         self.responder = InProcessResponder(routes: routes, database: self.database)

@@ -5,14 +5,25 @@ import KitchenSupport
 /// The server's dot-commands, one function each.
 extension ServerPanel {
     func commands() -> [DotCommand] {
-        [serverCommand(), requestsCommand(), headersCommand(), httpFileCommand(), wireCommand(), routesCommand(), routeCommand()]
+        [serverCommand(), requestsCommand(), headersCommand(), httpFileCommand(), wireCommand(), routesCommand(), routeCommand(), loadCommand()]
     }
 
     /// `.server [status|start|stop|restart]`.
     func serverCommand() -> DotCommand {
-        DotCommand("server", arguments: [.choice("ACTION", ["status", "start", "stop", "restart"], optional: true)], group: "Server",
-                   summary: "Show the server's address, or start, stop or restart it") { [unowned self] session, arguments in
+        DotCommand("server", arguments: [.choice("ACTION", ["status", "start", "stop", "restart", "scale", "sessions"], optional: true),
+                                         .text("N|memory|database", optional: true)], group: "Server",
+                   summary: "Show the server's address, or start, stop or restart it; scale N runs N instances behind nginx; sessions memory|database") { [unowned self] session, arguments in
             switch arguments.first ?? "status" {
+            case "scale":
+                guard arguments.count == 2, let count = Int(arguments[1]), (1...InstanceGroup.maximumInstances).contains(count) else {
+                    throw CommandError("usage: .server scale N, with N from 1 to \(InstanceGroup.maximumInstances)")
+                }
+                try scale(to: count, session: session)
+            case "sessions":
+                guard arguments.count == 2, let storage = SessionStore.Storage(rawValue: arguments[1]) else {
+                    throw CommandError("usage: .server sessions memory|database (now: \(server.sessions.storage.rawValue))")
+                }
+                try useSessions(storage, session: session)
             case "start":
                 session.output.writeLine(start())
             case "stop":
@@ -24,6 +35,10 @@ extension ServerPanel {
             default:
                 if let url = server.url {
                     session.output.writeLine("The server is listening on \(url) (127.0.0.1 only).")
+                    if let instances {
+                        session.output.writeLine("nginx on port \(instances.port) shares requests among \(instances.instances.count) instances (ports \(instances.instances.map { String($0.port) }.joined(separator: ", "))).")
+                    }
+                    session.output.writeLine("Logins are kept in \(server.sessions.storage == .database ? "the database (table \(SessionStore.table))" : "the server's memory").")
                     session.output.writeLine("Routes: \(Set(server.routes.all.map { $0.pattern.description }).sorted().joined(separator: ", "))")
                 } else {
                     session.output.writeLine("The server is stopped. .server start starts it.")
@@ -54,7 +69,8 @@ extension ServerPanel {
             for entry in entries {
                 let status = entry.status < 400 ? session.style.green("\(entry.status)") : session.style.yellow("\(entry.status)")
                 let client = entry.header("User-Agent").map { " " + session.style.dim("(\($0.terminalSafeLine))") } ?? ""
-                session.output.writeLine("#\(entry.id) \(entry.method) \(entry.target.terminalSafeLine) → \(status) \(Self.format(entry.durationMilliseconds))\(client)")
+                let instance = entry.instance.map { session.style.cyan(" [instance \($0.terminalSafeLine)]") } ?? ""
+                session.output.writeLine("#\(entry.id) \(entry.method) \(entry.target.terminalSafeLine) → \(status) \(Self.format(entry.durationMilliseconds))\(instance)\(client)")
                 if !entry.body.isEmpty {
                     session.output.writeLine("    " + session.style.dim(entry.bodyPreview(characters: 200).terminalSafeLine))
                 }

@@ -38,9 +38,23 @@ public final class ServerPanel {
         return currentSpec?.inspection == false ? "a request" : "GET /echo"
     }
 
+    /// Several instances behind nginx, after `.server scale N`.
+    var instances: InstanceGroup?
+    /// `kitchen serve …` for the database served now, for `.server scale` (set by the front end).
+    public var instanceCommand: [String]?
+    /// What `instanceCommand` needs to serve the current lesson (`--lesson ID`), set by `serve`.
+    var instanceArguments: [String] = []
+    /// `.server sessions memory|database`: the learner's choice over the lesson's setting.
+    var sessionsOverride: SessionStore.Storage?
+
+    /// Where requests from the prompt go: the load balancer while several instances run, else
+    /// the server itself.
+    var frontPort: Int? { instances?.port ?? server.port }
+
     /// The practice routes, then the learner's on top.
     func rebuildRoutes() {
         server.routes.replaceAll(PracticeRoutes.routes(for: currentSpec, learnerRoutes: learnerRoutes, sessions: server.sessions))
+        if let sessionsOverride { server.sessions.storage = sessionsOverride }
     }
 
     public init(databasePath: String?, port: Int) {
@@ -54,15 +68,22 @@ public final class ServerPanel {
     }
 
     public func stop() {
+        stopInstances()
         try? Blocking.run { [server, otherSite] in
             await otherSite.stop(beside: server)
             await server.stop()
         }
+        // A stopped process loses what it kept in memory: logins in memory end with it.
+        server.sessions.closeAll()
     }
 
     /// Serves `spec` from the database at `path` from the next request on, with the learner's
     /// routes saved in `routesFile` on top.
-    public func serve(path: String?, spec: ServerSpec?, routesFile: String? = nil) {
+    public func serve(path: String?, spec: ServerSpec?, routesFile: String? = nil, instanceArguments: [String] = []) {
+        stopInstances()
+        // Each lesson starts with its own setting for sessions.
+        sessionsOverride = nil
+        self.instanceArguments = instanceArguments
         server.database.switchTo(path: path)
         currentSpec = spec
         server.sessions.closeAll()
@@ -91,6 +112,11 @@ public final class ServerPanel {
         }
         saveRoutes(session: session)
         onRoutesChanged?(learnerRoutes)
+        // The instances read the saved routes when they start: a new version is a restart (a deploy).
+        if let count = instances?.instances.count {
+            session.output.writeLine(session.style.dim("Restarting the \(count) instances so they serve it…"))
+            do { try scale(to: count, session: session) } catch { session.reportFailure("\(error)") }
+        }
     }
 
     func saveRoutes(session: ShellSession) {
@@ -154,7 +180,7 @@ public final class ServerPanel {
     }
 
     public func send(_ request: PromptRequest, session: ShellSession) {
-        guard let port = server.port else {
+        guard let port = frontPort else {
             session.reportFailure("the server is not running; .server start starts it")
             return
         }

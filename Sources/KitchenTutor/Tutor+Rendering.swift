@@ -77,7 +77,8 @@ extension Tutor {
             session.output.writeLine(session.style.dim("(.eqp is off again for this lesson; .eqp on shows query plans.)"))
         }
         do {
-            panel?.serve(path: try home.lessonDatabase(lesson.id), spec: lesson.server ?? playground?.spec, routesFile: try home.routesFile(lesson.id))
+            panel?.serve(path: try home.lessonDatabase(lesson.id), spec: lesson.server ?? playground?.spec, routesFile: try home.routesFile(lesson.id),
+                       instanceArguments: ["--lesson", lesson.id])
         } catch {
             session.reportFailure("\(error)")
         }

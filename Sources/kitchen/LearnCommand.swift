@@ -40,6 +40,7 @@ struct LearnCommand: ParsableCommand {
         }
         let tutor = Tutor(catalog: catalog, home: home, config: config)
         if let panel {
+            panel.instanceCommand = [InstanceGroup.executablePath(), "serve", "--lessons", directory]
             tutor.playground = Playground.fixture(config: config, lessons: catalog.lessons).flatMap {
                 try? Playground.prepare(home: home, lessonsDirectory: directory, fixture: $0)
             }

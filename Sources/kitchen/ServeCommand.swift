@@ -20,7 +20,9 @@ struct ServeCommand: ParsableCommand {
             Without --lesson or --db it serves the playground dataset (the fixture that kitchen.yaml \
             names, else the first lesson's). With --lesson it serves that lesson's database (your own, \
             as the lessons left it) with its API and the routes you wrote for it. With --db it serves \
-            every table of FILE at /TABLE and /TABLE/:id. Ctrl-C stops it.
+            every table of FILE at /TABLE and /TABLE/:id. With --instances N it runs N server \
+            processes over the same database behind nginx (which Kitchen configures and starts on a \
+            free loopback port) and prints which instance answered each request. Ctrl-C stops it.
             """
     )
 
@@ -28,10 +30,21 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Serve this lesson's database and API.", valueName: "ID")) var lesson: String?
     @Option(name: .customLong("db"), help: ArgumentHelp("Serve every table of this database file.", valueName: "FILE")) var databasePath: String?
     @Option(help: ArgumentHelp("The port (default: any free port).", valueName: "N")) var port: Int?
+    @Option(help: ArgumentHelp("Run N servers over the same database behind nginx (2–\(InstanceGroup.maximumInstances)).", valueName: "N"))
+    var instances: Int?
+    @Option(help: ArgumentHelp("Where logins live: memory, or database (table kitchen_sessions).", valueName: "WHERE"))
+    var sessions: String?
+    // Set by `--instances` for each instance it starts: its name, and the balancer's port in front.
+    @Option(help: .hidden) var instance: String?
+    @Option(help: .hidden) var behind: Int?
 
     func validate() throws {
         guard (0...65535).contains(port ?? 0) else { throw ValidationError("--port must be between 0 and 65535") }
         if lesson != nil && databasePath != nil { throw ValidationError("give --lesson or --db, not both") }
+        if let instances, !(2...InstanceGroup.maximumInstances).contains(instances) {
+            throw ValidationError("--instances must be between 2 and \(InstanceGroup.maximumInstances) (one server needs no --instances)")
+        }
+        if let sessions, SessionStore.Storage(rawValue: sessions) == nil { throw ValidationError("--sessions is memory or database, not \(sessions)") }
     }
 
     func run() throws {
@@ -68,9 +81,18 @@ struct ServeCommand: ParsableCommand {
             path = playground.path
             spec = playground.spec
         }
+        if let instances {
+            try runInstances(instances, path: path)
+            return
+        }
         let server = MiniServer(database: DatabaseAccess(path: path))
         server.routes.replaceAll(PracticeRoutes.routes(for: spec, learnerRoutes: learnerRoutes, sessions: server.sessions))
+        if let sessions, let storage = SessionStore.Storage(rawValue: sessions) { server.sessions.storage = storage }
         let output = FileDescriptorOutput(descriptor: 1)
+        if let instance {
+            try runAsInstance(instance, server: server, output: output)
+            return
+        }
         server.log.onRecord { entry in
             let milliseconds = (entry.durationMilliseconds * 100).rounded() / 100
             output.write("\(entry.method) \(entry.target.terminalSafeLine) \(entry.status) \(milliseconds) ms\n")
@@ -98,6 +120,53 @@ struct ServeCommand: ParsableCommand {
         try? Blocking.run {
             await otherSite.stop(beside: server)
             await server.stop()
+        }
+    }
+
+    /// One of several instances: tagged with its name, accepting requests forwarded by the
+    /// balancer, reporting each request as a JSON line to the process that started it.
+    func runAsInstance(_ name: String, server: MiniServer, output: FileDescriptorOutput) throws {
+        server.instance.name = name
+        server.instance.frontPort = behind
+        server.log.onRecord { entry in output.write(entry.jsonLine + "\n") }
+        TerminationSignals.install()
+        let started: (port: Int, note: String?)
+        do { started = try Blocking.run { try await server.start(port: 0) } } catch { throw RuntimeError("\(error)") }
+        output.write("http://127.0.0.1:\(started.port)\n")
+        while !TerminationSignals.received() { usleep(50_000) }
+        try? Blocking.run { await server.stop() }
+    }
+
+    /// `--instances N`: N instances of this same command behind nginx, until Ctrl-C or SIGTERM.
+    func runInstances(_ count: Int, path: String) throws {
+        var command = [InstanceGroup.executablePath(), "serve", "--lessons", lessons.resolved]
+        if let lesson { command += ["--lesson", lesson] }
+        if let databasePath { command += ["--db", databasePath] }
+        if let sessions { command += ["--sessions", sessions] }
+        let output = FileDescriptorOutput(descriptor: 1)
+        let log = RequestLog()
+        log.onRecord { entry in
+            let milliseconds = (entry.durationMilliseconds * 100).rounded() / 100
+            output.write("[\(entry.instance ?? "?")] \(entry.method) \(entry.target.terminalSafeLine) \(entry.status) \(milliseconds) ms\n")
+            for line in entry.explanation ?? [] { output.write("  " + line.terminalSafeLine + "\n") }
+        }
+        TerminationSignals.install()
+        let group: InstanceGroup
+        do {
+            group = try InstanceGroup.start(count: count, command: command, port: port ?? 0) { log.record($0) }
+        } catch {
+            throw RuntimeError("\(error)")
+        }
+        defer { group.stop() }
+        output.write("http://127.0.0.1:\(group.port)\n")
+        printError("nginx on port \(group.port) shares requests among \(count) instances over \(path): "
+                   + group.instances.map { "instance \($0.name) on port \($0.port)" }.joined(separator: ", ") + ". Ctrl-C stops them all.")
+        while !TerminationSignals.received() {
+            if !group.isRunning {
+                group.stop()
+                throw RuntimeError("an instance or nginx stopped on its own; everything is stopped now", exitCode: 1)
+            }
+            usleep(100_000)
         }
     }
 }

@@ -4,7 +4,7 @@ import Testing
 @Suite("The command line: exit codes, one-line runtime errors, --version, every --help")
 struct KitchenCommandLine {
     /// Every command and subcommand, as typed.
-    static let commands: [[String]] = [[], ["learn"], ["sql"], ["serve"], ["http"], ["check"],
+    static let commands: [[String]] = [[], ["learn"], ["sql"], ["serve"], ["http"], ["load"], ["check"],
                                        ["lessons"], ["lessons", "list"], ["lessons", "show"], ["lessons", "lint"], ["lessons", "test"]]
     /// The repository's lessons folder, absolute: tests do not run in the checkout.
     static let lessons = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
