@@ -29,6 +29,8 @@ struct RouteCheck: Check {
     var otherUser: Int64?
     var users: [Int64]
     var tables: [String]
+    /// Where the learner's side of the probes goes instead of their routes in-process (an exported app).
+    var baseURL: BaseURLServer? = nil
 
     static let kind = CheckKind(name: "route", options: ["route", "target", "example", "user", "other-user", "users", "tables"]) { options in
         guard let route = try options.string("route") else {
@@ -127,7 +129,7 @@ struct RouteCheck: Check {
         // Round one, for every probe in order: the status, the body's fields, the database.
         var exchanges: [Exchange] = []
         for probe in probes {
-            let learner = try send(probe, routes: learnerRoutes, context: context)
+            let learner = try sendToLearner(probe, routes: learnerRoutes, context: context)
             let expected = try send(probe, routes: referenceRoutes, context: context)
             let exchange = Exchange(probe: probe, request: learner.request, learner: learner.entry, expected: expected.entry)
             var problems: [String] = []
@@ -141,7 +143,7 @@ struct RouteCheck: Check {
                 problems.append(difference)
             }
             // Two untouched copies of the same bytes are equal: skip comparing them row by row.
-            let learnerTouched = try learner.server.withConnection { try Self.changed($0, schemaVersion: startSchemaVersion) }
+            let learnerTouched = try learner.server.changedDatabase(since: startSchemaVersion)
             let referenceTouched = try expected.server.withConnection { try Self.changed($0, schemaVersion: startSchemaVersion) }
             let touched = learnerTouched || referenceTouched
             if problems.isEmpty && touched {
@@ -230,19 +232,7 @@ struct RouteCheck: Check {
 
     func send(_ probe: Probe, routes: [RouteDefinition], context: GradingContext) throws -> (request: PromptRequest, entry: LoggedRequest, server: InProcessServer) {
         let server = InProcessServer(database: try context.freshCopy(), spec: context.lesson.server, extraRoutes: routes)
-        var request = PromptRequest(method: probe.method, target: probe.target ?? target, headers: [], body: nil)
-        let hasBody = ["POST", "PUT", "PATCH"].contains(probe.method)
-        if let raw = probe.rawBody {
-            request.body = raw
-            request.headers.append(.init(name: "Content-Type", value: "application/json"))
-        } else if let input = probe.input, case .object(let fields) = input {
-            if hasBody {
-                request.body = input.serialized()
-                request.headers.append(.init(name: "Content-Type", value: "application/json"))
-            } else if !fields.isEmpty {
-                request.target += "?" + fields.map { QueryString.encode($0.0) + "=" + QueryString.encode($0.1.stringValue ?? $0.1.serialized()) }.joined(separator: "&")
-            }
-        }
+        var request = probeRequest(probe)
         if let user = probe.sessionUser {
             request.headers.append(.init(name: "Authorization", value: "Bearer " + server.sessions.open(userID: user)))
         }
