@@ -21,6 +21,9 @@ struct RouteExportFrameworkTests {
         return nil
     }()
 
+    /// The login lessons hash passwords in their setup, as `kitchen` does with these functions.
+    static let bcryptRegistered: Void = BcryptFunctions.registerEverywhere()
+
     /// Imports the exported app, lets the probes' session tokens (`probe-user-N`) stand for user
     /// N, and serves it on a free loopback port, printed first.
     static let driver = #"""
@@ -109,6 +112,7 @@ struct RouteExportFrameworkTests {
     /// Every route step of these lessons: the solution passes in Flask; each wrong route fails
     /// on the same probe as in Kitchen.
     func proveRouteSteps(of lessons: [Lesson]) async throws -> Int {
+        _ = Self.bcryptRegistered
         let python = try #require(Self.python, "Flask is not installed: scripts/install-deps test installs python3-flask and python3-bcrypt")
         var proven = 0
         for original in lessons {
