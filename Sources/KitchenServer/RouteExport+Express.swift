@@ -292,7 +292,7 @@ enum ExpressExport {
         body.append("const values = inputs(req\(route.hasBody && !definition.rules.isEmpty ? ", true" : ""))")
         if definition.isUnsafe { body.append("res.set('X-Kitchen-Unsafe', 'true')") }
         if definition.requiresAuth || definition.isLogout {
-            body.append("const [token, userId] = currentUser(req)")
+            body.append(definition.isLogout ? "const [token, userId] = currentUser(req)" : "const [, userId] = currentUser(req)")
             body.append("values.current_user_id = userId")
         }
         if definition.isLogout {
@@ -321,7 +321,8 @@ enum ExpressExport {
             body.append("res.cookie('session', token, { httpOnly: true, sameSite: 'strict', path: '/' }).json({ token, user_id: found })")
             if definition.sql != nil { body.append("// The sql line of a login route is not run (Kitchen does not run it either).") }
         } else if let sql = definition.sql {
-            body.append("const { rows, changes, newId } = \(call(sql, route))")
+            let used = definition.method == "GET" ? "rows" : definition.method == "POST" ? "rows, newId" : "rows, changes"
+            body.append("const { \(used) } = \(call(sql, route))")
             switch definition.method {
             case "GET" where route.isItem:
                 body.append("if (rows.length === 0) throw notFound(req)")

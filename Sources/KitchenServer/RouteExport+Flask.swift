@@ -41,6 +41,7 @@ enum FlaskExport {
             app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # a bigger body gets 413, as in Kitchen
             DATABASE = os.environ.get("DATABASE", "kitchen.db")
 
+
             """#
         if usesSessions {
             text += #"""
@@ -377,7 +378,8 @@ enum FlaskExport {
             if definition.sql != nil { body.append("# The sql line of a login route is not run (Kitchen does not run it either).") }
         } else if let sql = definition.sql {
             let unsafe = definition.isUnsafe ? ", {\"X-Kitchen-Unsafe\": \"true\"}" : ""
-            body.append("rows, changes, new_id = \(call(sql, route))")
+            let used = definition.method == "GET" ? "rows, _, _" : definition.method == "POST" ? "rows, _, new_id" : "rows, changes, _"
+            body.append("\(used) = \(call(sql, route))")
             switch definition.method {
             case "GET" where route.isItem:
                 body.append("if not rows:")
