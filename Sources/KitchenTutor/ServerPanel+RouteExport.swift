@@ -7,13 +7,16 @@ extension ServerPanel {
         guard let name, let framework = RouteExport.Framework(rawValue: name) else {
             throw CommandError("usage: .routes export flask|express")
         }
-        let lessonRoutes = (try? currentSpec?.routes.map { try RouteParser.parse($0) }) ?? []
-        let routes = RouteExport.served(lessonRoutes: lessonRoutes ?? [], learnerRoutes: learnerRoutes)
+        let lessonRoutes = (try? currentSpec?.routes.map { try RouteParser.parse($0) } ?? []) ?? []
+        let routes = RouteExport.served(lessonRoutes: lessonRoutes, learnerRoutes: learnerRoutes)
         guard !routes.isEmpty else {
             throw CommandError("no routes to export yet: write one first, e.g. route GET /menu = SELECT id, name FROM menu_items")
         }
-        for line in RouteExport.source(of: routes, for: framework).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-            session.output.writeLine(String(line))
+        // Code to copy: never broken at the terminal's width.
+        session.output.verbatim {
+            for line in RouteExport.source(of: routes, for: framework).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                session.output.writeLine(String(line))
+            }
         }
     }
 }
