@@ -31,6 +31,8 @@ struct RouteCheck: Check {
     var tables: [String]
     /// SQL that changes the data a `cache` route reads, run between two conditional requests.
     var change: String?
+    /// Where the learner's side of the probes goes instead of their routes in-process (an exported app).
+    var baseURL: BaseURLServer? = nil
 
     static let kind = CheckKind(name: "route", options: ["route", "target", "example", "user", "other-user", "users", "tables", "change"]) { options in
         guard let route = try options.string("route") else {
@@ -131,7 +133,7 @@ struct RouteCheck: Check {
     /// values too) and the database afterwards.
     func firstRound(_ probe: Probe, learnerRoutes: [RouteDefinition], referenceRoutes: [RouteDefinition],
                     context: GradingContext, schemaVersion: DatabaseValue, headerNames: Set<String>) throws -> (Exchange, [String]) {
-        let learner = try send(probe, routes: learnerRoutes, context: context)
+        let learner = try sendToLearner(probe, routes: learnerRoutes, context: context)
         let expected = try send(probe, routes: referenceRoutes, context: context)
         let exchange = Exchange(probe: probe, request: learner.request, learner: learner.entry, expected: expected.entry)
         var problems: [String] = []
@@ -147,7 +149,7 @@ struct RouteCheck: Check {
             problems.append(difference)
         }
         // Two untouched copies of the same bytes are equal: skip comparing them row by row.
-        let learnerTouched = try learner.server.withConnection { try Self.changed($0, schemaVersion: schemaVersion) }
+        let learnerTouched = try learner.server.changedDatabase(since: schemaVersion)
         let referenceTouched = try expected.server.withConnection { try Self.changed($0, schemaVersion: schemaVersion) }
         if problems.isEmpty && (learnerTouched || referenceTouched) {
             let comparison = SQLStateCheck(queries: [], tables: tables)
@@ -189,25 +191,12 @@ struct RouteCheck: Check {
         return (request, entry, server)
     }
 
-    /// The request a probe sends: its input as a JSON body or a query, its session, its headers.
+    /// The request a probe sends: its input as a JSON body or a query, its headers, its session.
     func request(for probe: Probe, on server: InProcessServer) -> PromptRequest {
-        var request = PromptRequest(method: probe.method, target: probe.target ?? target, headers: [], body: nil)
-        let hasBody = ["POST", "PUT", "PATCH"].contains(probe.method)
-        if let raw = probe.rawBody {
-            request.body = raw
-            request.headers.append(.init(name: "Content-Type", value: "application/json"))
-        } else if let input = probe.input, case .object(let fields) = input {
-            if hasBody {
-                request.body = input.serialized()
-                request.headers.append(.init(name: "Content-Type", value: "application/json"))
-            } else if !fields.isEmpty {
-                request.target += "?" + fields.map { QueryString.encode($0.0) + "=" + QueryString.encode($0.1.stringValue ?? $0.1.serialized()) }.joined(separator: "&")
-            }
-        }
+        var request = probeRequest(probe)
         if let user = probe.sessionUser {
             request.headers.append(.init(name: "Authorization", value: "Bearer " + server.sessions.open(userID: user)))
         }
-        request.headers += probe.headers.map { PromptRequest.Header(name: $0.name, value: $0.value) }
         return request
     }
 }

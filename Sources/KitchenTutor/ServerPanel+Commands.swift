@@ -134,7 +134,13 @@ extension ServerPanel {
 
     /// `.routes`: every route, with its origin.
     func routesCommand() -> DotCommand {
-        DotCommand("routes", group: "Server", summary: "List the server's routes (yours are marked learner)") { [unowned self] session, _ in
+        DotCommand("routes", arguments: [.choice("ACTION", ["export"], optional: true),
+                                         .choice("FRAMEWORK", RouteExport.Framework.allCases.map(\.rawValue), optional: true)], group: "Server",
+                   summary: "List the server's routes (yours are marked learner); .routes export flask|express prints them as a Flask or Express app") { [unowned self] session, arguments in
+            if arguments.first == "export" {
+                try exportRoutes(framework: arguments.dropFirst().first, session: session)
+                return .done
+            }
             let routes = server.routes.all.sorted { ($0.pattern.description, $0.method) < ($1.pattern.description, $1.method) }
             for route in routes {
                 let origin = route.origin == .learner ? session.style.green(route.origin.rawValue) : session.style.dim(route.origin.rawValue)

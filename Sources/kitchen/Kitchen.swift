@@ -47,7 +47,7 @@ struct Kitchen: ParsableCommand {
             usage error (an unknown option or a missing argument).
             """,
         version: Kitchen.version,
-        subcommands: [LearnCommand.self, SQLCommand.self, ServeCommand.self, HTTPCommand.self, LoadCommand.self, LessonsCommand.self, CheckCommand.self],
+        subcommands: [LearnCommand.self, SQLCommand.self, ServeCommand.self, HTTPCommand.self, LoadCommand.self, LessonsCommand.self, CheckCommand.self, RoutesCommand.self],
         defaultSubcommand: LearnCommand.self
     )
 }
