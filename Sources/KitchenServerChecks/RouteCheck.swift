@@ -128,7 +128,7 @@ struct RouteCheck: Check {
         var exchanges: [Exchange] = []
         for probe in probes {
             let learner = try send(probe, routes: learnerRoutes, context: context)
-            let expected = try send(probe, routes: referenceRoutes, context: context)
+            let expected = try sendReference(probe, routes: referenceRoutes, context: context)
             let exchange = Exchange(probe: probe, request: learner.request, learner: learner.entry, expected: expected.entry)
             var problems: [String] = []
             if learner.entry.status != expected.entry.status {
@@ -342,7 +342,7 @@ struct RouteCheck: Check {
         var exists: [Int64: Bool] = [:]
         let lowest = max(1, id - 12)
         for candidate in lowest...max(lowest, id + 12) where candidate != id {
-            let status = try send(probe("", candidate), routes: routes, context: context).entry.status
+            let status = try sendReference(probe("", candidate), routes: routes, context: context).entry.status
             exists[candidate] = status != 404
         }
         exists[id] = true
