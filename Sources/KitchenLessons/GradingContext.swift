@@ -10,6 +10,8 @@ public final class GradingContext: @unchecked Sendable {
     private var variantBytes: [UInt8]?
     /// Services later layers provide to their checks (the request log, the server…), by key.
     public var services: [String: any Sendable] = [:]
+    /// What grading this step keeps between gradings (the reference's answers).
+    public var memo = GradingMemo()
 
     public init(lesson: Lesson, step: Step, startDatabase: [UInt8], policy: SandboxPolicy, variant: @escaping () throws -> [UInt8]) {
         self.lesson = lesson

@@ -50,7 +50,9 @@ enum HiddenVariant {
         // all (a foreign key to a changed text value) keeps its rows.
         try database.execute("SAVEPOINT variant")
         do {
-            try database.execute("INSERT OR IGNORE INTO \(quotedTable) (\(names)) SELECT \(values) FROM \(quotedTable) WHERE rowid % 3 = 0")
+            // In rowid order whatever indexes the table has, so that a variant derived from the
+            // previous step's (LessonDatabases.variant) gives the copies the same ids.
+            try database.execute("INSERT OR IGNORE INTO \(quotedTable) (\(names)) SELECT \(values) FROM \(quotedTable) WHERE rowid % 3 = 0 ORDER BY rowid")
             try database.execute("RELEASE variant")
         } catch {
             try database.execute("ROLLBACK TO variant")

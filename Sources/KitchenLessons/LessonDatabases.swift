@@ -10,6 +10,10 @@ public final class LessonDatabases {
     private var starts: [Int: [UInt8]] = [:]
     private var variants: [Int: [UInt8]] = [:]
     private var schemas: [Int: [UInt8]] = [:]
+    private var memos: [Int: GradingMemo] = [:]
+    /// For a step whose start is the previous step's plus nothing but plain indexes (the
+    /// previous solution only created or dropped non-unique indexes): those statements.
+    private var indexOnlyChanges: [Int: [String]] = [:]
 
     public init(lesson: Lesson, policy: SandboxPolicy = .standard) {
         self.lesson = lesson
@@ -51,7 +55,10 @@ public final class LessonDatabases {
             let database = try Connection.inMemory(copying: previous, policy: policy)
             if index > 0 {
                 // Earlier solutions may fail on purpose (an sql-error step); their effect is what counts.
-                _ = AnswerRun.run(Answer(lesson.steps[index - 1].solution), on: database)
+                let run = AnswerRun.run(Answer(lesson.steps[index - 1].solution), on: database)
+                if step.setupSQL == nil, run.error == nil || run.writes.isEmpty, run.writes.allSatisfy(Self.changesOnlyAnIndex) {
+                    indexOnlyChanges[index] = run.writes
+                }
             }
             if let sql = step.setupSQL {
                 do { try database.execute(sql) } catch let error as DatabaseError {
@@ -65,11 +72,35 @@ public final class LessonDatabases {
     }
 
     /// The hidden variant of step `index`'s start database.
+    ///
+    /// When the step starts from the previous one's database plus plain indexes (an index
+    /// lesson's CREATE INDEX, a question step that changes nothing), its variant is the previous
+    /// variant with the same statements run on it: the same rows, ids and indexes as a variant
+    /// made from scratch (a non-unique index changes neither which copied rows are kept nor how
+    /// rows are renumbered), without renumbering a large table once per step.
     public func variant(ofStep index: Int) throws -> [UInt8] {
         if let cached = variants[index] { return cached }
-        let bytes = try HiddenVariant.make(from: try start(ofStep: index), extraSQL: lesson.setup.variantSQL, policy: policy, lesson: lesson)
-        variants[index] = bytes
-        return bytes
+        let start = try start(ofStep: index)
+        var bytes: [UInt8]?
+        if let changes = indexOnlyChanges[index] {
+            let previous = try variant(ofStep: index - 1)
+            if changes.isEmpty {
+                bytes = previous
+            } else if let database = try? Connection.inMemory(copying: previous, policy: policy),
+                      (try? changes.forEach { try database.execute($0) }) != nil {
+                bytes = try database.serialize()
+            }
+        }
+        let made = try bytes ?? HiddenVariant.make(from: start, extraSQL: lesson.setup.variantSQL, policy: policy, lesson: lesson)
+        variants[index] = made
+        return made
+    }
+
+    /// A `CREATE INDEX` (not UNIQUE: a unique one would change which rows a variant keeps) or a
+    /// `DROP INDEX`.
+    static func changesOnlyAnIndex(_ sql: String) -> Bool {
+        let words = SQLToken.tokenize(sql).prefix(2).map(\.keyword)
+        return words == ["CREATE", "INDEX"] || words == ["DROP", "INDEX"]
     }
 
     /// Step `index`'s start database with its schema but no rows (and the planner's statistics),
@@ -108,6 +139,7 @@ public final class LessonDatabases {
             try variant(ofStep: index)
         }
         context.makeSchemaOnly = { [self] in try schemaOnly(ofStep: index) }
+        if let memo = memos[index] { context.memo = memo } else { memos[index] = context.memo }
         return context
     }
 

@@ -15,13 +15,27 @@ public struct LessonLoader {
 
     /// Every lesson found, in file-name order, and the problems of the files that did not load.
     public struct Catalog: Sendable {
-        public var lessons: [Lesson]
+        /// The lessons in order, as the menu knows them; each parsed in full when first needed.
+        public var entries: [LessonEntry]
         public var problems: [LessonProblem]
         /// The folder the lessons came from.
         public var directory: String
 
+        public init(entries: [LessonEntry], problems: [LessonProblem], directory: String) {
+            self.entries = entries
+            self.problems = problems
+            self.directory = directory
+        }
+
+        public init(lessons: [Lesson], problems: [LessonProblem], directory: String) {
+            self.init(entries: lessons.map { LessonEntry($0) }, problems: problems, directory: directory)
+        }
+
+        /// Every lesson, parsed in full.
+        public var lessons: [Lesson] { entries.compactMap(\.lesson) }
+
         public func lesson(_ id: String) -> Lesson? {
-            lessons.first { $0.id == id }
+            entries.first { $0.id == id }?.lesson
         }
     }
 

@@ -80,14 +80,14 @@ public final class LessonRun {
             return outcomes + open(lesson, at: nil, resetDatabase: false)
         }
         outcomes += [.noLessonOpen, menu()]
-        if let first = catalog.lessons.first { outcomes.append(.suggestStart(first)) }
+        if let first = catalog.entries.first?.lesson { outcomes.append(.suggestStart(first)) }
         return outcomes
     }
 
     func open(_ wanted: String, step wantedStep: String?) throws -> [LessonOutcome] {
-        let found = catalog.lesson(wanted) ?? Int(wanted).flatMap { $0 >= 1 && $0 <= catalog.lessons.count ? catalog.lessons[$0 - 1] : nil }
+        let found = catalog.lesson(wanted) ?? Int(wanted).flatMap { $0 >= 1 && $0 <= catalog.entries.count ? catalog.entries[$0 - 1].lesson : nil }
         guard let found else {
-            throw LessonRunError("no lesson \(wanted). Lessons: \(catalog.lessons.map(\.id).joined(separator: ", ")).")
+            throw LessonRunError("no lesson \(wanted). Lessons: \(catalog.entries.map(\.id).joined(separator: ", ")).")
         }
         var index: Int?
         if let wantedStep {
@@ -294,13 +294,13 @@ public final class LessonRun {
         let lesson = lesson!
         let step = lesson.steps[stepIndex]
         return StepView(lesson: lesson, index: stepIndex, step: step, passed: progress.hasPassed(lesson.id, step: step.id),
-                        isFirstOfCourse: step.check.answerKind == .sql && stepIndex == 0 && lesson.id == catalog.lessons.first?.id)
+                        isFirstOfCourse: step.check.answerKind == .sql && stepIndex == 0 && lesson.id == catalog.entries.first?.id)
     }
 
     func entries() -> [MenuEntry] {
-        catalog.lessons.enumerated().map { number, lesson in
+        catalog.entries.enumerated().map { number, lesson in
             let record = progress.lesson(lesson.id)
-            return MenuEntry(id: lesson.id, title: lesson.title, number: number + 1, steps: lesson.steps.count, passed: record.passed.count,
+            return MenuEntry(id: lesson.id, title: lesson.title, number: number + 1, steps: lesson.stepCount, passed: record.passed.count,
                              failedChecks: record.attempts.values.reduce(0, +), isCurrent: progress.currentLesson == lesson.id)
         }
     }
@@ -313,8 +313,8 @@ public final class LessonRun {
     }
 
     func nextLesson(after lesson: Lesson) -> Lesson? {
-        guard let index = catalog.lessons.firstIndex(where: { $0.id == lesson.id }), index + 1 < catalog.lessons.count else { return nil }
-        return catalog.lessons[index + 1]
+        guard let index = catalog.entries.firstIndex(where: { $0.id == lesson.id }), index + 1 < catalog.entries.count else { return nil }
+        return catalog.entries[index + 1].lesson
     }
 
     // MARK: Storage

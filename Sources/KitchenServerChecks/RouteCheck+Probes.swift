@@ -130,7 +130,7 @@ extension RouteCheck {
         var exists: [Int64: Bool] = [:]
         let lowest = max(1, id - 12)
         for candidate in lowest...max(lowest, id + 12) where candidate != id {
-            let status = try send(probe("", candidate), routes: routes, context: context).entry.status
+            let status = try sendReference(probe("", candidate), routes: routes, context: context).entry.status
             exists[candidate] = status != 404
         }
         exists[id] = true

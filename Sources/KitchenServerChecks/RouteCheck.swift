@@ -134,7 +134,7 @@ struct RouteCheck: Check {
     func firstRound(_ probe: Probe, learnerRoutes: [RouteDefinition], referenceRoutes: [RouteDefinition],
                     context: GradingContext, schemaVersion: DatabaseValue, headerNames: Set<String>) throws -> (Exchange, [String]) {
         let learner = try sendToLearner(probe, routes: learnerRoutes, context: context)
-        let expected = try send(probe, routes: referenceRoutes, context: context)
+        let expected = try sendReference(probe, routes: referenceRoutes, context: context)
         let exchange = Exchange(probe: probe, request: learner.request, learner: learner.entry, expected: expected.entry)
         var problems: [String] = []
         if learner.entry.status != expected.entry.status {

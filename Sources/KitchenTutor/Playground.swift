@@ -19,6 +19,11 @@ public struct Playground: Sendable {
         config.playground ?? lessons().lazy.compactMap(\.setup.fixtureName).first
     }
 
+    /// The same, from the lessons' fixture names in order (nil for a lesson without one).
+    public static func fixture(config: TeacherConfig, fixtures: @autoclosure () -> [String?]) -> String? {
+        config.playground ?? fixtures().lazy.compactMap { $0 }.first
+    }
+
     /// The playground database (created from `fixture` when missing) and its server spec.
     public static func prepare(home: KitchenHome, lessonsDirectory: String, fixture: String) throws -> Playground {
         let path = home.playgroundDatabase

@@ -31,7 +31,8 @@ struct LearnCommand: ParsableCommand {
         // The server binds while the lessons load; the banner waits for it only if it is slower.
         let panel = noServer ? nil : ServerPanel(databasePath: nil, port: port ?? 0)
         let binding = panel?.beginStart()
-        let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(directory)
+        // Only lesson files changed since the last start are parsed now; the others when opened.
+        let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(directory, index: home.lessonIndexFile)
         let config: TeacherConfig
         do {
             config = try TeacherConfig.load(from: [directory + "/kitchen.yaml", home.configFile])
@@ -41,7 +42,7 @@ struct LearnCommand: ParsableCommand {
         let tutor = Tutor(catalog: catalog, home: home, config: config)
         if let panel {
             panel.instanceCommand = [InstanceGroup.executablePath(), "serve", "--lessons", directory]
-            tutor.playground = Playground.fixture(config: config, lessons: catalog.lessons).flatMap {
+            tutor.playground = Playground.fixture(config: config, fixtures: catalog.entries.map(\.fixtureName)).flatMap {
                 try? Playground.prepare(home: home, lessonsDirectory: directory, fixture: $0)
             }
             if let playground = tutor.playground { panel.serve(path: playground.path, spec: playground.spec) }

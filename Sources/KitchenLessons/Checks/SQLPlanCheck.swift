@@ -30,8 +30,16 @@ struct SQLPlanCheck: Check {
         let database = try fresh()
         let learner = AnswerRun.run(answer, on: database)
         if let verdict = SQLVerdicts.failed(learner) { return verdict }
-        let referenceDatabase = try fresh()
-        let reference = AnswerRun.run(context.reference, on: referenceDatabase)
+        // The reference does the same on the same start database at every grading (on the
+        // indexes lesson, a CREATE INDEX over 120,000 rows): its run and the database it leaves
+        // are kept, and each grading reads a copy of that database.
+        let kept = try context.memo.value(for: "sql-plan-reference-" + (query != nil ? "schema" : "full")) {
+            let database = try fresh()
+            let run = AnswerRun.run(context.reference, on: database)
+            return (run: run, database: try database.serialize())
+        }
+        let reference = kept.run
+        let referenceDatabase = try Connection.inMemory(copying: kept.database, policy: context.policy)
         if let error = reference.error {
             throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' fails: \(error.message)")
         }
@@ -75,7 +83,7 @@ struct SQLPlanCheck: Check {
             // The rows must hold on the hidden variant too: a hard-coded id found through the
             // primary key is fast, and wrong.
             let hidden = AnswerRun.run(answer, on: try context.freshVariant())
-            let hiddenExpected = try SQLVerdicts.referenceResult(context, on: try context.freshVariant())
+            let hiddenExpected = try context.memo.value(for: "sql-plan-reference-variant") { try SQLVerdicts.referenceResult(context, on: try context.freshVariant()) }
             if let verdict = SQLVerdicts.variantFailure(hidden, expected: hiddenExpected, diff: ResultDiff()) { return verdict }
         }
         return .pass(usesIndex ? "Correct: SQLite now finds the rows through an index." : "Correct: the plan reads the table without an index.", drawn)

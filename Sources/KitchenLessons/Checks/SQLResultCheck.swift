@@ -33,17 +33,20 @@ struct SQLResultCheck: Check {
         guard let actual = learner.lastResult else {
             return .fail("Your answer returned no rows to compare: this step wants a query (SELECT …).")
         }
-        let referenceDatabase = try context.freshCopy()
-        let expected = try SQLVerdicts.referenceResult(context, on: referenceDatabase)
+        // A query step's reference reads the same start database every time: its rows are kept.
+        // A step that writes compares the databases afterwards, so its reference runs every time.
+        let referenceDatabase = readOnly ? nil : try context.freshCopy()
+        let expected = try referenceDatabase.map { try SQLVerdicts.referenceResult(context, on: $0) }
+            ?? context.memo.value(for: "sql-result-reference") { try SQLVerdicts.referenceResult(context, on: try context.freshCopy()) }
         if let differences = diff.differences(expected: expected, actual: actual) {
             return .fail("Not yet: your result is not the one asked for.", differences)
         }
-        if !readOnly, let differences = try DatabaseComparison().differences(learner: learnerDatabase, reference: referenceDatabase, start: try context.freshCopy()) {
+        if let referenceDatabase, let differences = try DatabaseComparison().differences(learner: learnerDatabase, reference: referenceDatabase, start: try context.freshCopy()) {
             return .fail("Your result is right, but the database after your statements is not the one this step leaves.", differences)
         }
         if checkVariant {
             let hidden = AnswerRun.run(answer, on: try context.freshVariant())
-            let hiddenExpected = try SQLVerdicts.referenceResult(context, on: try context.freshVariant())
+            let hiddenExpected = try context.memo.value(for: "sql-result-reference-variant") { try SQLVerdicts.referenceResult(context, on: try context.freshVariant()) }
             if let verdict = SQLVerdicts.variantFailure(hidden, expected: hiddenExpected, diff: diff) { return verdict }
         }
         let count = actual.rows.count

@@ -1,0 +1,76 @@
+import KitchenSQL
+import Testing
+@testable import KitchenLessons
+
+/// What grading keeps between gradings to be fast must never change a verdict: a variant
+/// derived from the previous step's is the variant made from scratch, and a reference kept in
+/// the memo belongs to its step only.
+@Suite("Grading reuses what does not depend on the answer")
+struct LessonDatabasesReuse {
+    /// Every row of every table, and the schema, of a database's bytes.
+    func contents(_ bytes: [UInt8]) throws -> [String] {
+        let database = try Connection.inMemory(copying: bytes)
+        var lines: [String] = []
+        try database.trusted {
+            for row in try database.fetchAll("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name") {
+                lines.append(row.map { $0.textValue ?? "NULL" }.joined(separator: "|"))
+            }
+            for table in try database.fetchAll("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").compactMap({ $0[0].textValue }) {
+                for row in try database.fetchAll("SELECT rowid, * FROM \(SQLIdentifier.quote(table)) ORDER BY rowid") {
+                    lines.append(table + ": " + row.map { "\($0)" }.joined(separator: "|"))
+                }
+            }
+        }
+        return lines
+    }
+
+    let steps = [
+        stepYAML(id: "first", check: "kind: sql-result", solution: "CREATE INDEX items_price ON items (price);\nSELECT name FROM items WHERE price > 5;"),
+        stepYAML(id: "second", check: "kind: sql-result", solution: "DROP INDEX items_price; CREATE INDEX items_name ON items (name, price);\nSELECT name FROM items;"),
+        stepYAML(id: "third", check: "kind: sql-result", solution: "SELECT count(*) FROM items;"),
+        stepYAML(id: "fourth", check: "kind: sql-result", solution: "CREATE UNIQUE INDEX items_unique ON items (price);\nSELECT name FROM items;"),
+        stepYAML(id: "fifth", check: "kind: sql-result", solution: "SELECT price FROM items;"),
+    ]
+
+    @Test("a step after index-only changes gets the same hidden variant as one made from scratch")
+    func derivedVariantIsTheScratchVariant() throws {
+        let lesson = try parseLesson(lessonYAML(steps: steps, variant: "UPDATE items SET price = price + 1 WHERE id = 2;"))
+        let databases = LessonDatabases(lesson: lesson)
+        for index in lesson.steps.indices {
+            let derived = try databases.variant(ofStep: index)
+            let scratch = try HiddenVariant.make(from: try databases.start(ofStep: index), extraSQL: lesson.setup.variantSQL, policy: databases.policy, lesson: lesson)
+            #expect(try contents(derived) == contents(scratch), "step \(index + 1)")
+        }
+        // The indexes really are there (the comparison above is not of two empty schemas).
+        #expect(try contents(databases.variant(ofStep: 2)).contains { $0.contains("items_name") })
+        #expect(try !contents(databases.variant(ofStep: 2)).contains { $0.contains("items_price") })
+    }
+
+    @Test("only plain CREATE INDEX and DROP INDEX let a variant be derived")
+    func indexOnlyStatements() {
+        #expect(LessonDatabases.changesOnlyAnIndex("CREATE INDEX a ON t (x)"))
+        #expect(LessonDatabases.changesOnlyAnIndex("create index if not exists a on t (x)"))
+        #expect(LessonDatabases.changesOnlyAnIndex("DROP INDEX a"))
+        #expect(!LessonDatabases.changesOnlyAnIndex("CREATE UNIQUE INDEX a ON t (x)"))
+        #expect(!LessonDatabases.changesOnlyAnIndex("ANALYZE"))
+        #expect(!LessonDatabases.changesOnlyAnIndex("DELETE FROM t"))
+        #expect(!LessonDatabases.changesOnlyAnIndex("CREATE TABLE index_of_things (x)"))
+    }
+
+    @Test("a kept reference is kept per step, and a wrong answer still fails after the solution passed")
+    func memoPerStep() throws {
+        let lesson = try parseLesson(lessonYAML(steps: [
+            stepYAML(id: "cheap", check: "kind: sql-result", solution: "SELECT name FROM items WHERE price < 5;"),
+            stepYAML(id: "dear", check: "kind: sql-result", solution: "SELECT name FROM items WHERE price > 10;"),
+        ]))
+        let grader = Grader(lesson: lesson)
+        #expect(grader.grade(Answer("SELECT name FROM items WHERE price < 5;"), step: 0).passed)
+        #expect(grader.grade(Answer("SELECT name FROM items WHERE price > 10;"), step: 1).passed)
+        #expect(!grader.grade(Answer("SELECT name FROM items WHERE price < 5;"), step: 1).passed)
+        #expect(!grader.grade(Answer("SELECT name FROM items WHERE price > 10;"), step: 0).passed)
+        let first = try grader.databases.context(forStep: 0).memo
+        let second = try grader.databases.context(forStep: 1).memo
+        #expect(first !== second)
+        #expect(first.count == 2 && second.count == 2)
+    }
+}
