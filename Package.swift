@@ -12,7 +12,7 @@ let package = Package(
     products: [
         .executable(name: "kitchen", targets: ["kitchen"]),
         // The parsers of untrusted input, for the libFuzzer targets in Fuzz/ (a package of its own).
-        .library(name: "KitchenParsers", targets: ["KitchenSQL", "KitchenShell", "KitchenLessons", "KitchenServer"]),
+        .library(name: "KitchenParsers", targets: ["KitchenSQL", "KitchenShell", "KitchenLessons", "KitchenServer", "KitchenServerChecks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -4,7 +4,8 @@ import PackageDescription
 // libFuzzer targets for Kitchen's parsers of untrusted input: one small executable per parser.
 // A package of its own, so the normal build does not grow; it uses the main package's library
 // product `KitchenParsers`. Build and run them with `make fuzz` (see Fuzz/run); they build only with
-// `-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library` (libFuzzer supplies `main`).
+// `-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library`: each target's only entry point is
+// its `@_cdecl("LLVMFuzzerTestOneInput")` function, and libFuzzer supplies `main`.
 let parsers = [.product(name: "KitchenParsers", package: "Kitchen")] as [Target.Dependency]
 
 let package = Package(
@@ -20,9 +21,9 @@ let package = Package(
         .executableTarget(name: "FuzzRoutes", dependencies: parsers),
         // PromptRequestParser.parse: request lines and HTTPie shorthand at the prompt.
         .executableTarget(name: "FuzzPromptRequest", dependencies: parsers),
-        // HTTPFile.parse: .http files.
+        // HTTPFileParser.parse: .http files.
         .executableTarget(name: "FuzzHTTPFile", dependencies: parsers),
-        // LessonLoader.parse: lesson files (YAML through Yams).
+        // LessonLoader.parse: lesson files (YAML through Yams), with every check kind Kitchen knows.
         .executableTarget(name: "FuzzLesson", dependencies: parsers),
         // Connection.forEachStatement and isComplete: the SQL statement splitter.
         .executableTarget(name: "FuzzSQLSplitter", dependencies: parsers),

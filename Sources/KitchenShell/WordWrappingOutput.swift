@@ -62,7 +62,32 @@ public final class WordWrappingOutput: OutputSink {
         let characters = Array(line)
         // Indented by four spaces or more: code (as in Markdown), kept as written.
         if characters.prefix(4).allSatisfy({ $0 == " " }) && characters.count >= 4 { return text }
-        // The indent of continuation lines: the line's own, plus a list marker's.
+        let indentCount = continuationIndent(characters, width: width)
+        let leading = characters.prefix { $0 == " " }.count
+        let (pieces, trailingGap) = words(characters, from: leading)
+
+        var output = ""
+        var current = String(repeating: " ", count: leading)
+        var currentWidth = leading
+        var hasWord = false
+        for piece in pieces {
+            if hasWord && currentWidth + piece.gap + piece.width > width {
+                output += current + "\n"
+                current = String(repeating: " ", count: indentCount) + piece.word
+                currentWidth = indentCount + piece.width
+            } else {
+                current += String(repeating: " ", count: piece.gap) + piece.word
+                currentWidth += piece.gap + piece.width
+            }
+            hasWord = true
+        }
+        output += current + (output.isEmpty ? String(repeating: " ", count: trailingGap) : "")
+        return output + (hasNewline ? "\n" : "")
+    }
+
+    /// The indent of continuation lines: the line's own, plus a list marker's (`• `, `- `, `12. `);
+    /// none when that would take more than half the width.
+    static func continuationIndent(_ characters: [Character], width: Int) -> Int {
         var indentCount = characters.prefix { $0 == " " }.count
         let afterIndent = String(characters[indentCount...].prefix(4))
         if afterIndent.hasPrefix("• ") || afterIndent.hasPrefix("- ") || afterIndent.hasPrefix("* ") {
@@ -71,16 +96,17 @@ public final class WordWrappingOutput: OutputSink {
                   afterIndent[afterIndent.index(after: dot)...].hasPrefix(" ") {
             indentCount += afterIndent.distance(from: afterIndent.startIndex, to: dot) + 2
         }
-        if indentCount > width / 2 { indentCount = 0 }
-        let indent = String(repeating: " ", count: indentCount)
+        return indentCount > width / 2 ? 0 : indentCount
+    }
 
-        // Words with the run of spaces before each; colour codes stay inside the words.
-        let leading = characters.prefix { $0 == " " }.count
+    /// The words from `start` on, each with the run of spaces before it and its display width
+    /// (colour codes stay inside the words and take no room), and the spaces after the last word.
+    static func words(_ characters: [Character], from start: Int) -> (pieces: [(gap: Int, word: String, width: Int)], trailingGap: Int) {
         var pieces: [(gap: Int, word: String, width: Int)] = []
         var gap = 0
         var word = ""
         var wordWidth = 0
-        var index = leading
+        var index = start
         while index < characters.count {
             let character = characters[index]
             if character == " " {
@@ -108,24 +134,7 @@ public final class WordWrappingOutput: OutputSink {
             index += 1
         }
         if !word.isEmpty { pieces.append((gap, word, wordWidth)); gap = 0 }
-
-        var output = ""
-        var current = String(repeating: " ", count: leading)
-        var currentWidth = leading
-        var hasWord = false
-        for piece in pieces {
-            if hasWord && currentWidth + piece.gap + piece.width > width {
-                output += current + "\n"
-                current = indent + piece.word
-                currentWidth = indentCount + piece.width
-            } else {
-                current += String(repeating: " ", count: piece.gap) + piece.word
-                currentWidth += piece.gap + piece.width
-            }
-            hasWord = true
-        }
-        output += current + (output.isEmpty ? String(repeating: " ", count: gap) : "")
-        return output + (hasNewline ? "\n" : "")
+        return (pieces, gap)
     }
 
     static func visibleWidth(_ text: String) -> Int {

@@ -1,18 +1,16 @@
 import Glibc
 import KitchenLessons
+import KitchenServerChecks
 
-func fuzzLesson(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+/// The fixtures a lesson may name (`setup: fixture:`), so that lessons from the seed corpus load
+/// all the way; run from Fuzz/ (Fuzz/run does), or set KITCHEN_FUZZ_FIXTURES.
+let fixtures = getenv("KITCHEN_FUZZ_FIXTURES").map { String(cString: $0) } ?? "../lessons/fixtures"
+
+/// Lesson files (YAML through Yams, then every check kind's options, the HTTP and route ones
+/// included): a lesson, or a problem with its file and line; never a crash.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzLesson(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    _ = try? LessonLoader().parse(text, file: "fuzz.yaml", fixtures: "/nonexistent-kitchen-fixtures")
+    _ = try? LessonLoader(registry: HTTPChecks.registry).parse(text, file: "fuzz.yaml", fixtures: fixtures)
     return 0
 }
-
-// SwiftPM links an executable's entry point as `main`, so libFuzzer's own `main` is not used: the
-// entry point hands control to libFuzzer's driver with this target's test function.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ test: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv, { data, size in fuzzLesson(data, size) }))

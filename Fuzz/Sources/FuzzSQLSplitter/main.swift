@@ -1,22 +1,15 @@
-import Glibc
 import KitchenSQL
 
-/// Splits the input into statements, preparing each (nothing runs), on one scratch database.
+/// One scratch database; statements are prepared, never run. The fuzzer calls in from one
+/// thread only.
 nonisolated(unsafe) let connection = try! Connection()
 
-func fuzzSQLSplitter(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+/// SQL as typed at the prompt or read from a lesson: split into statements (each prepared, none
+/// run), and asked whether it is complete; never a crash.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSQLSplitter(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     _ = Connection.isComplete(text)
     try? connection.forEachStatement(in: text) { _ in }
     return 0
 }
-
-// SwiftPM links an executable's entry point as `main`, so libFuzzer's own `main` is not used: the
-// entry point hands control to libFuzzer's driver with this target's test function.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ test: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv, { data, size in fuzzSQLSplitter(data, size) }))
