@@ -36,6 +36,8 @@ public final class Grader {
             let succeeded = ran.error == nil ? ran.statements : Array(ran.statements.dropLast())
             if let unmet = StatementRequirement.firstUnmet(step.statements, in: succeeded) {
                 verdict = StatementRequirement.verdict(missing: unmet.missing, after: unmet.after, all: step.statements)
+            } else if let group = StatementRequirement.brokenTransaction(step.statements, in: succeeded, places: ran.places) {
+                verdict = StatementRequirement.transactionVerdict(group: group)
             }
         }
         if probes, verdict.passed, !step.probes.isEmpty {

@@ -27,6 +27,16 @@ public enum HTTPChecks {
     /// every client) to the HTTP checks, so a request sent with curl counts like one from the prompt.
     public static let liveLogService = "http.live-log"
 
+    /// The key under which the tutor hands the learner's own routes (those the live server
+    /// serves besides the lesson's), so `http-state` replays requests through the routes that
+    /// answered them, not through the reference's.
+    public static let learnerRoutesService = "http.learner-routes"
+
+    /// The learner's routes, when the tutor handed them over.
+    static func liveLearnerRoutes(_ context: GradingContext) -> [RouteDefinition]? {
+        context.services[learnerRoutesService] as? [RouteDefinition]
+    }
+
     /// The live log, when the tutor handed one over.
     static func liveLog(_ context: GradingContext) -> [LoggedRequest]? {
         context.services[liveLogService] as? [LoggedRequest]
@@ -51,6 +61,13 @@ public enum HTTPChecks {
     /// Sends requests to a fresh server for the step. Returns the log and the server (for state checks).
     static func replay(_ requests: [PromptRequest], in context: GradingContext) throws -> (log: [LoggedRequest], server: InProcessServer) {
         let server = try server(for: context)
+        return (try server.send(requests), server)
+    }
+
+    /// Sends requests to a fresh copy of the step's database served by the lesson's server plus
+    /// `learnerRoutes` (instead of the earlier steps' reference routes).
+    static func replay(_ requests: [PromptRequest], through learnerRoutes: [RouteDefinition], in context: GradingContext) throws -> (log: [LoggedRequest], server: InProcessServer) {
+        let server = InProcessServer(database: try context.freshCopy(), spec: context.lesson.server, extraRoutes: learnerRoutes)
         return (try server.send(requests), server)
     }
 
@@ -313,19 +330,48 @@ struct HTTPStateCheck: Check {
 
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
         let requests: [PromptRequest]
-        do { requests = try HTTPChecks.learnerRequests(answer, in: context) } catch {
+        // The routes that answer the learner's requests: at the prompt the learner's own (the
+        // live server's), in an answer the routes it defines, else the earlier steps' references.
+        var routes: [RouteDefinition]?
+        let live = HTTPChecks.liveLog(context)
+        do {
+            if let live {
+                requests = live.map(PromptRequest.init(replaying:))
+                routes = HTTPChecks.liveLearnerRoutes(context)
+            } else {
+                let parts = try HTTPAnswer.parts(in: answer)
+                requests = parts.requests
+                routes = parts.routes
+            }
+        } catch {
             return .fail("Your request could not be sent: \(error)")
         }
         guard !requests.isEmpty else { return .fail("No answer yet: send the request that changes the data.") }
         let learner: (log: [LoggedRequest], server: InProcessServer)
-        do { learner = try HTTPChecks.replay(requests, in: context) } catch {
+        do {
+            learner = try routes.map { try HTTPChecks.replay(requests, through: $0, in: context) } ?? HTTPChecks.replay(requests, in: context)
+        } catch {
             return .fail("Your request could not be sent: \(error)")
         }
+        if let live, let problem = Self.unfaithfulReplay(live: live, replayed: learner.log) { return problem }
         let reference = try HTTPChecks.reference(context)
         if let differences = try HTTPChecks.compareDatabases(learner.server, reference.server, named: comparison, wholeDatabase: wholeDatabase) {
             let sent = learner.log.suffix(8).map(HTTPChecks.describe).joined(separator: "; ")
             return .fail("Not yet: after your requests the database does not hold what it should.", differences + ["You sent: \(sent)"])
         }
         return .pass("Correct: your request changed the database exactly as it should.")
+    }
+
+    /// The replay stands for what the live server did only when each request is answered as the
+    /// live server answered it (the same status class). When they differ (the route was changed
+    /// after the request, or the live database was not the step's), the replay's database is not
+    /// the learner's doing, so the step does not pass on it.
+    static func unfaithfulReplay(live: [LoggedRequest], replayed: [LoggedRequest]) -> Verdict? {
+        for (sent, again) in zip(live, replayed) where sent.status / 100 != again.status / 100 {
+            return .fail("Not yet: your server answered \(sent.method) \(sent.target) \(HTTPChecks.answered(sent)), but the same request on this step's data, through your routes as they are now, is answered \(HTTPChecks.answered(again)).", [
+                "Kitchen grades what your requests do on the step's data. Your routes or your database changed since you sent it: .reset, then send the requests again.",
+            ])
+        }
+        return nil
     }
 }

@@ -50,6 +50,12 @@ public enum HTTPAnswer {
     }
 
     public static func requests(in answer: Answer) throws -> [PromptRequest] {
+        try parts(in: answer).requests
+    }
+
+    /// The answer's requests, and the routes it defines, if any: a part that starts with `route`
+    /// holds route definitions (the learner's routes, for `kitchen check` of an `http-state` step).
+    public static func parts(in answer: Answer) throws -> (routes: [RouteDefinition]?, requests: [PromptRequest]) {
         var chunks: [[String]] = [[]]
         for line in answer.text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.trimmingPrefix(" ").hasPrefix("###") {
@@ -59,10 +65,17 @@ public enum HTTPAnswer {
             }
         }
         var requests: [PromptRequest] = []
+        var routes: [RouteDefinition]?
         for var chunk in chunks {
             while chunk.first?.trimmed.isEmpty == true { chunk.removeFirst() }
             while chunk.last?.trimmed.isEmpty == true { chunk.removeLast() }
             guard !chunk.isEmpty else { continue }
+            if chunk[0].trimmed.hasPrefix("route ") {
+                do { routes = (routes ?? []) + (try RouteParser.parse(chunk.joined(separator: "\n"))) } catch {
+                    throw Problem(description: "the route definition is not valid: \(error)")
+                }
+                continue
+            }
             switch PromptRequestParser.parse(chunk + [""]) {
             case .complete(let request): requests.append(request)
             case .invalid(let message): throw Problem(description: message)
@@ -70,6 +83,6 @@ public enum HTTPAnswer {
             case .needsMore: throw Problem(description: "the request \(chunk[0]) is not finished (an unclosed JSON body?)")
             }
         }
-        return requests
+        return (routes, requests)
     }
 }

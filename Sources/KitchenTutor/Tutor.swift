@@ -33,7 +33,7 @@ public final class Tutor {
             learnerRoutes: { (owner.tutor?.panel?.learnerRoutes ?? []).map(\.source).joined(separator: "\n") },
             gradingServices: { () -> [String: any Sendable] in
                 guard let live = owner.tutor?.liveRequests() else { return [:] }
-                return [HTTPChecks.liveLogService: live]
+                return [HTTPChecks.liveLogService: live, HTTPChecks.learnerRoutesService: owner.tutor?.panel?.learnerRoutes ?? []]
             },
             requestsSinceStepStart: { owner.tutor?.liveRequests()?.count ?? 0 }
         )

@@ -1,3 +1,4 @@
+import KitchenSQL
 import Testing
 @testable import KitchenLessons
 
@@ -60,6 +61,58 @@ struct StatementRequirementGrading {
         let wrongRows = grader.grade(Answer("BEGIN; INSERT INTO items (name, price, category_id) VALUES ('Pie', 5, 1); COMMIT;"), step: 0)
         #expect(!wrongRows.passed)
         #expect(!wrongRows.summary.contains("the data is right"), "the check's own verdict comes first")
+    }
+
+    @Test("the required statements must run inside the one transaction that BEGIN opened and COMMIT ended")
+    func oneTransaction() throws {
+        let cake = Self.insert
+        let pie = "INSERT INTO items (name, price, category_id) VALUES ('Pie', 4, 1);"
+        let yaml = lessonYAML(steps: [stepYAML(check: "kind: sql-state", solution: "BEGIN;\n\(cake)\n\(pie)\nCOMMIT;")
+            + "    statements:\n      - BEGIN\n      - INSERT INTO items\n      - INSERT INTO items\n      - starts-with: [COMMIT, END]\n        message: Both rows or neither.\n"])
+        let grader = Grader(lesson: try parseLesson(yaml))
+        #expect(grader.grade(Answer("BEGIN;\n\(cake)\nSELECT 1;\n\(pie)\nCOMMIT;"), step: 0).passed)
+        // A failed first try, rolled back, then the whole transaction again: the second one counts.
+        #expect(grader.grade(Answer("BEGIN;\n\(cake)\nROLLBACK;\nBEGIN;\n\(cake)\n\(pie)\nEND;"), step: 0).passed)
+
+        let twoBlocks = grader.grade(Answer("BEGIN;\n\(cake)\nCOMMIT;\nBEGIN;\n\(pie)\nCOMMIT;"), step: 0)
+        #expect(!twoBlocks.passed, "two transactions are not one, though BEGIN, both INSERTs and COMMIT come in order")
+        #expect(twoBlocks.summary == "Not yet: the data is right, but BEGIN, INSERT INTO items, INSERT INTO items and COMMIT (or END) did not run as one transaction.")
+        #expect(twoBlocks.details.contains("Both rows or neither."))
+
+        let outside = grader.grade(Answer("\(cake)\nBEGIN;\n\(pie)\nCOMMIT;"), step: 0)
+        #expect(!outside.passed, "an INSERT before BEGIN ran on its own")
+        let emptyTransaction = grader.grade(Answer("BEGIN;\nCOMMIT;\n\(cake)\n\(pie)\nBEGIN;\nCOMMIT;"), step: 0)
+        #expect(!emptyTransaction.passed, "the INSERTs ran between two empty transactions")
+        let commentedBegin = grader.grade(Answer("/* BEGIN; */ SELECT 1;\nBEGIN;\nCOMMIT;\n\(cake)\n\(pie)\nBEGIN;\nEND;"), step: 0)
+        #expect(!commentedBegin.passed)
+    }
+
+    @Test("a ROLLBACK group: the mistake must be made inside the transaction that was rolled back")
+    func rollbackGroup() throws {
+        let fix = "UPDATE items SET price = 3.5 WHERE name = 'Tea';"
+        let yaml = lessonYAML(steps: [stepYAML(check: "kind: sql-state", solution: "BEGIN;\nUPDATE items SET price = 9;\nROLLBACK;\n\(fix)")
+            + "    statements:\n      - BEGIN\n      - UPDATE items\n      - ROLLBACK\n      - UPDATE items\n"])
+        let grader = Grader(lesson: try parseLesson(yaml))
+        #expect(grader.grade(Answer("BEGIN;\nUPDATE items SET price = 9;\nROLLBACK;\n\(fix)"), step: 0).passed)
+        // The lazy learner never makes the mistake: an empty BEGIN … ROLLBACK after the right UPDATE.
+        let lazy = grader.grade(Answer("BEGIN;\nCOMMIT;\n\(fix)\nBEGIN;\nROLLBACK;\n\(fix)"), step: 0)
+        #expect(!lazy.passed)
+        #expect(lazy.summary == "Not yet: the data is right, but BEGIN, UPDATE items and ROLLBACK did not run as one transaction.")
+        // COMMIT is not ROLLBACK, even when the rows come out right.
+        let committed = grader.grade(Answer("BEGIN;\n\(fix)\nCOMMIT;\nBEGIN;\nROLLBACK;\n\(fix)"), step: 0)
+        #expect(!committed.passed)
+    }
+
+    @Test("where a statement ran is read from SQLite, not from its text")
+    func places() throws {
+        let database = try Connection()
+        try database.execute("CREATE TABLE t (x)")
+        let ran = AnswerRun.run(Answer("INSERT INTO t VALUES (1); BEGIN; INSERT INTO t VALUES (2); COMMIT; BEGIN; ROLLBACK; SAVEPOINT s; RELEASE s;"), on: database)
+        #expect(ran.places.map(\.transaction) == [nil, 1, 1, 1, 2, 2, 3, 3])
+        #expect(ran.places.map(\.opens) == [false, true, false, false, true, false, true, false])
+        #expect(ran.places.map(\.closes) == [false, false, false, true, false, true, false, true])
+        let failed = AnswerRun.run(Answer("COMMIT;"), on: database)
+        #expect(failed.places == [AnswerRun.TransactionPlace(transaction: nil)])
     }
 
     @Test("a statement that failed does not meet a requirement")

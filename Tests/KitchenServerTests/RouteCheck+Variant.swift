@@ -1,0 +1,25 @@
+import Foundation
+import KitchenLessons
+import Testing
+@testable import KitchenServer
+@testable import KitchenServerChecks
+
+/// A GET route is asked once more on the hidden variant (other rows, other ids): a route that
+/// answers today's rows from literals, or orders by a column that only happens to follow the
+/// wanted order, passes every probe on the step's own data and fails there.
+@Suite("route: the valid GET on other data")
+struct RouteCheckVariantTests {
+    static let route = "route GET /shelf-a = SELECT id, title FROM books WHERE shelf = 'A' ORDER BY year"
+
+    @Test("today's rows as literals fail on the hidden variant; the route computing them passes")
+    func literalRows() async throws {
+        let lesson = try LibraryLesson.withRouteStep(check: "kind: route\nroute: GET /shelf-a", solution: Self.route)
+        let passed = try await lesson.grade(Self.route, step: "extra")
+        #expect(passed.passed, "\(passed.explanation)")
+        let literal = "route GET /shelf-a = SELECT 9 AS id, 'Middlemarch' AS title UNION ALL SELECT 1, 'Dune' UNION ALL SELECT 3, 'Beloved'"
+        let failed = try await lesson.grade(literal, step: "extra")
+        #expect(!failed.passed, "every probe on the step's data gets the same three rows")
+        #expect(failed.explanation.contains(RouteCheck.variantProbeName), "\(failed.explanation)")
+        #expect(failed.explanation.contains("on other data your route's answer differs"), "\(failed.explanation)")
+    }
+}
