@@ -5,10 +5,13 @@ import KitchenSQL
 public struct InProcessResponder: Sendable {
     let routes: RouteTable
     let database: DatabaseAccess
+    /// Masked in the entries it returns, as the live server's log masks them.
+    let secrets: ServerSecrets
 
-    public init(routes: RouteTable, database: DatabaseAccess) {
+    public init(routes: RouteTable, database: DatabaseAccess, secrets: ServerSecrets = ServerSecrets(configured: [:], environment: [:])) {
         self.routes = routes
         self.database = database
+        self.secrets = secrets
     }
 
     public func exchange(_ request: PromptRequest, id: Int) async -> LoggedRequest {
@@ -16,9 +19,9 @@ public struct InProcessResponder: Sendable {
         let headers = request.headers.map { (name: $0.name, value: $0.value) }
         var serverRequest = ServerRequest(method: request.method, path: request.path, rawQuery: request.query, headers: headers, body: Array((request.body ?? "").utf8))
         let response = KitchenResponder.finish(await responder.answer(&serverRequest), method: request.method)
-        return LoggedRequest(id: id, time: 0, method: request.method, path: request.path, query: request.query, headers: headers,
+        return secrets.mask(LoggedRequest(id: id, time: 0, method: request.method, path: request.path, query: request.query, headers: headers,
                              body: serverRequest.body, status: response.status, responseHeaders: response.headers,
-                             responseBody: response.body, durationMilliseconds: 0, explanation: response.explanation)
+                             responseBody: response.body, durationMilliseconds: 0, explanation: response.explanation))
     }
 }
 

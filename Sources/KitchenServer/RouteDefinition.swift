@@ -14,6 +14,8 @@ public struct RouteDefinition: Sendable, Equatable {
     public var isLogout = false
     /// Marked unsafe: `{name}` splices raw input into the SQL (the injection lesson).
     public var isUnsafe = false
+    /// Inputs, secrets, one object, several statements and HTML (RouteOptions.swift).
+    public var options = RouteOptions()
     /// The definition as written, for `.route` and for saving.
     public var source: String
     /// Where each statement (sql, owner, login) was written, so its mistakes can be pointed at.

@@ -15,8 +15,9 @@ public struct InProcessServer: Sendable {
     public init(database: sending Connection, spec: ServerSpec?, extraRoutes: [RouteDefinition] = []) {
         self.database = DatabaseAccess(connection: database)
         let sessions = self.sessions
-        routes = RouteTable(PracticeRoutes.routes(for: spec, learnerRoutes: extraRoutes, sessions: sessions))
-        self.responder = InProcessResponder(routes: routes, database: self.database)
+        let secrets = ServerSecrets(configured: spec?.secrets ?? [:])
+        routes = RouteTable(PracticeRoutes.routes(for: spec, learnerRoutes: extraRoutes, sessions: sessions, secrets: secrets))
+        self.responder = InProcessResponder(routes: routes, database: self.database, secrets: secrets)
     }
 
     /// Sends each request in order and returns the log of what was received and answered.

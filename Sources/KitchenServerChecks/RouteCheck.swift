@@ -119,6 +119,12 @@ struct RouteCheck: Check {
                 "and use a parameter such as :name, which SQLite binds as a plain value.",
             ])
         }
+        if let written = RouteOptionChecks.writtenSecret(in: answer.text, spec: context.lesson.server) { return written }
+        if learnerRoute.options.bindsUndeclared && !reference.options.bindsUndeclared {
+            return .fail("Not yet: your route \(key) has the line bind-undeclared: any field a client adds binds to its SQL.", [
+                "That is the mass-assignment demonstration. Remove the line; then only declared inputs bind.",
+            ])
+        }
         let items = try itemProbes(for: reference, routes: referenceRoutes, context: context)
         let probes = makeProbes(for: reference) + items.probes + userProbes(for: reference, secondTarget: items.secondTarget)
         let comparison = SQLStateCheck(queries: [], tables: tables)
@@ -196,6 +202,9 @@ struct RouteCheck: Check {
             if case .object(let received)? = got?["fields"] { gotNames = received.map(\.0).sorted() }
             guard wantedNames != gotNames else { return nil }
             return "the \(exchange.expected.status) answer names the fields \(gotNames.isEmpty ? "none" : gotNames.joined(separator: ", ")); expected \(wantedNames.joined(separator: ", "))"
+        }
+        if want == nil || got == nil {
+            return RouteOptionChecks.pageDifference(expected: exchange.expected.responseBody, actual: exchange.learner.responseBody)
         }
         var differences = Self.valueDifferences(want, got)
         guard !differences.isEmpty else { return nil }

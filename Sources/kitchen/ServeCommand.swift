@@ -69,7 +69,8 @@ struct ServeCommand: ParsableCommand {
             spec = playground.spec
         }
         let server = MiniServer(database: DatabaseAccess(path: path))
-        server.routes.replaceAll(PracticeRoutes.routes(for: spec, learnerRoutes: learnerRoutes, sessions: server.sessions))
+        server.secrets.configure(spec?.secrets ?? [:])
+        server.routes.replaceAll(PracticeRoutes.routes(for: spec, learnerRoutes: learnerRoutes, sessions: server.sessions, secrets: server.secrets))
         let output = FileDescriptorOutput(descriptor: 1)
         server.log.onRecord { entry in
             let milliseconds = (entry.durationMilliseconds * 100).rounded() / 100
