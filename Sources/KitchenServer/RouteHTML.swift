@@ -10,6 +10,8 @@ import Mustache
 enum RouteHTML {
     struct Problem: Error {
         var message: String
+        /// Where in the template Mustache stopped (1-based), when it says.
+        var position: (line: Int, column: Int)? = nil
     }
 
     /// Refuses a template Mustache cannot read, and the two ways around escaping that the
@@ -24,7 +26,7 @@ enum RouteHTML {
         do {
             _ = try MustacheTemplate(string: template)
         } catch let error as MustacheTemplate.ParserError {
-            throw Problem(message: "line \(error.context.lineNumber), column \(error.context.columnNumber): \(describe(error.error))")
+            throw Problem(message: describe(error.error), position: (error.context.lineNumber, error.context.columnNumber))
         } catch {
             throw Problem(message: "\(error)")
         }

@@ -14,6 +14,8 @@ public struct RouteOptions: Sendable, Equatable {
     public var responseIndex: Int?
     /// `html` lines: an inline Mustache template, one line each (RouteHTML.swift).
     public var htmlLines: [String] = []
+    /// Where each `html` line was written, so a template mistake can be pointed at.
+    var htmlSources: [StatementSource] = []
 
     public init() {}
 
@@ -68,6 +70,7 @@ enum RouteOptionLines {
                 throw RouteParser.error(number, line, column: first.column, "html applies to GET routes (a page the browser asks for)")
             }
             definition.options.htmlLines.append(rest)
+            definition.options.htmlSources.append(RouteParser.source(of: rest, in: line, number: number))
         default:
             break
         }
@@ -93,7 +96,15 @@ enum RouteOptionLines {
             do {
                 try RouteHTML.validate(options.template)
             } catch let problem as RouteHTML.Problem {
-                throw RouteParser.error(number, "end", column: 1, "the html template of \(definition.key): \(problem.message)")
+                // The template's line N is the route's Nth html line.
+                if let position = problem.position, position.line - 1 < options.htmlSources.count {
+                    let source = options.htmlSources[position.line - 1]
+                    throw RouteParser.error(source.line - 1, source.text, column: source.column + position.column - 1,
+                                            "the html template of \(definition.key): \(problem.message)")
+                }
+                let source = options.htmlSources.first
+                throw RouteParser.error((source?.line ?? number + 1) - 1, source?.text ?? "end", column: source?.column ?? 1,
+                                        "the html template of \(definition.key): \(problem.message)")
             }
         }
     }

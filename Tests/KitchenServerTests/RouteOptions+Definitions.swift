@@ -122,6 +122,8 @@ struct RouteOptionsDefinitionTests {
         #expect(refusal("route POST /page\n  html <p>x</p>\n  sql SELECT 1\nend")?.message.hasPrefix("html applies to GET routes") == true)
         let broken = try #require(refusal("route GET /page\n  html {{#rows}}<li>{{name}}</li>{{/row}}\n  sql SELECT 1\nend"))
         #expect(broken.message.contains("closed with another name"), "\(broken.message)")
+        #expect(broken.line == 2 && broken.text.hasPrefix("  html {{#rows}}"), "the error points at the html line")
+        #expect(broken.column > 8 && broken.column <= broken.text.count + 1, "\(broken.column)")
         #expect(refusal("route GET /page\n  html {{%CONTENT_TYPE: TEXT}}{{name}}\n  sql SELECT 1\nend")?.message.contains("pragmas are not available") == true)
     }
 }
