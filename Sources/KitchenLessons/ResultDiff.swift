@@ -20,18 +20,33 @@ public struct ResultDiff: Sendable {
 
     /// Nil when `actual` matches `expected`; otherwise the explanation lines.
     public func differences(expected: ResultSet, actual: ResultSet) -> [String]? {
-        if expected.columns.count != actual.columns.count {
-            return ["wrong number of columns: expected \(expected.columns.count) (\(expected.columns.joined(separator: ", "))), got \(actual.columns.count) (\(actual.columns.joined(separator: ", ")))."]
-        }
-        if compareColumnNames {
-            let wanted = expected.columns.map { $0.lowercased() }
-            let got = actual.columns.map { $0.lowercased() }
-            if wanted != got {
-                return ["The column names are not the ones asked for: expected \(expected.columns.joined(separator: ", ")), got \(actual.columns.joined(separator: ", ")). Name a column with AS."]
-            }
-        }
+        if let problem = columnDifference(expected: expected, actual: actual) { return [problem] }
         let expectedKeys = expected.rows.map(key)
         let actualKeys = actual.rows.map(key)
+        let (missing, extra) = unmatchedRows(expected: expected, expectedKeys: expectedKeys, actual: actual, actualKeys: actualKeys)
+        if missing.isEmpty && extra.isEmpty {
+            return orderDifference(expected: expected, actual: actual, expectedKeys: expectedKeys, actualKeys: actualKeys)
+        }
+        if expected.rows.count == actual.rows.count, let explained = explainShape(expected: expected, actual: actual) {
+            return explained
+        }
+        return listing(expected: expected, actual: actual, missing: missing, extra: extra)
+    }
+
+    /// A different number of columns, or (when names count) other names.
+    private func columnDifference(expected: ResultSet, actual: ResultSet) -> String? {
+        if expected.columns.count != actual.columns.count {
+            return "wrong number of columns: expected \(expected.columns.count) (\(expected.columns.joined(separator: ", "))), got \(actual.columns.count) (\(actual.columns.joined(separator: ", ")))."
+        }
+        if compareColumnNames, expected.columns.map({ $0.lowercased() }) != actual.columns.map({ $0.lowercased() }) {
+            return "The column names are not the ones asked for: expected \(expected.columns.joined(separator: ", ")), got \(actual.columns.joined(separator: ", ")). Name a column with AS."
+        }
+        return nil
+    }
+
+    /// The expected rows `actual` lacks and the rows it has that were not expected, compared as
+    /// multisets of keys, then paired within the tolerance.
+    private func unmatchedRows(expected: ResultSet, expectedKeys: [String], actual: ResultSet, actualKeys: [String]) -> (missing: [[DatabaseValue]], extra: [[DatabaseValue]]) {
         var counts: [String: Int] = [:]
         for k in expectedKeys { counts[k, default: 0] += 1 }
         var extra: [[DatabaseValue]] = []
@@ -43,9 +58,8 @@ public struct ResultDiff: Sendable {
             }
         }
         var missing: [[DatabaseValue]] = []
-        var remaining = counts
-        for (index, k) in expectedKeys.enumerated() where (remaining[k] ?? 0) > 0 {
-            remaining[k]! -= 1
+        for (index, k) in expectedKeys.enumerated() where (counts[k] ?? 0) > 0 {
+            counts[k]! -= 1
             missing.append(expected.rows[index])
         }
         // Rounding to digits puts two close values in different buckets when they straddle a
@@ -61,13 +75,12 @@ public struct ResultDiff: Sendable {
             }
             missing = unmatched
         }
-        if !missing.isEmpty || !extra.isEmpty, expected.rows.count == actual.rows.count, let explained = explainShape(expected: expected, actual: actual) {
-            return explained
-        }
-        var lines: [String] = []
-        if !missing.isEmpty || !extra.isEmpty {
-            lines.append("Expected \(Self.rows(expected.rows.count)), got \(Self.rows(actual.rows.count)).")
-        }
+        return (missing, extra)
+    }
+
+    /// The counts, then a few of the missing and the extra rows.
+    private func listing(expected: ResultSet, actual: ResultSet, missing: [[DatabaseValue]], extra: [[DatabaseValue]]) -> [String] {
+        var lines = ["Expected \(Self.rows(expected.rows.count)), got \(Self.rows(actual.rows.count))."]
         if !missing.isEmpty {
             lines.append("missing \(Self.rows(missing.count)), for example:")
             lines += missing.prefix(shownRows).map { "  - " + Self.describe($0) }
@@ -76,15 +89,17 @@ public struct ResultDiff: Sendable {
             lines.append("extra \(Self.rows(extra.count)) that should not be there, for example:")
             lines += extra.prefix(shownRows).map { "  + " + Self.describe($0) }
         }
-        if !lines.isEmpty { return lines }
-        if order == .strict, let index = expectedKeys.indices.first(where: { expectedKeys[$0] != actualKeys[$0] }) {
-            return [
-                "The rows are right but the order is not: row \(index + 1) is out of place.",
-                "  expected row \(index + 1): " + Self.describe(expected.rows[index]),
-                "  your row \(index + 1):     " + Self.describe(actual.rows[index]),
-            ]
-        }
-        return nil
+        return lines
+    }
+
+    /// With a strict order, the first row that is out of place.
+    private func orderDifference(expected: ResultSet, actual: ResultSet, expectedKeys: [String], actualKeys: [String]) -> [String]? {
+        guard order == .strict, let index = expectedKeys.indices.first(where: { expectedKeys[$0] != actualKeys[$0] }) else { return nil }
+        return [
+            "The rows are right but the order is not: row \(index + 1) is out of place.",
+            "  expected row \(index + 1): " + Self.describe(expected.rows[index]),
+            "  your row \(index + 1):     " + Self.describe(actual.rows[index]),
+        ]
     }
 
     /// A canonical text for a row: numbers compare by value (12 and 12.0 are equal), REAL values

@@ -33,15 +33,20 @@ public struct ExchangeClient: Sendable {
     }
 
     public func send(_ request: PromptRequest, port: Int) async throws -> ReceivedResponse {
-        var outgoing = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(request.target)")
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        for header in request.headers {
+        let outgoing = Self.request(request.method, request.target, port: port, headers: request.headers.map { ($0.name, $0.value) },
+                                    body: request.body.map { ByteBuffer(string: $0) })
+        return try await Self.execute(outgoing, on: HTTPClient.shared, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// A request to Kitchen's server on the loopback: the prompt's and the `.http` runner's.
+    static func request(_ method: String, _ target: String, port: Int, headers: [(name: String, value: String)], body: ByteBuffer?) -> HTTPClientRequest {
+        var outgoing = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(target)")
+        outgoing.method = HTTPMethod(rawValue: method)
+        for header in headers {
             outgoing.headers.add(name: header.name, value: header.value)
         }
-        if let body = request.body {
-            outgoing.body = .bytes(ByteBuffer(string: body))
-        }
-        return try await Self.execute(outgoing, on: HTTPClient.shared, timeoutSeconds: timeoutSeconds)
+        if let body { outgoing.body = .bytes(body) }
+        return outgoing
     }
 
     /// Sends `outgoing` and reads the whole answer (up to 64 MB), timed: shared by the prompt's

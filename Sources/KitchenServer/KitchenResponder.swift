@@ -8,7 +8,7 @@ import Glibc
 /// The one responder behind every request: reads the body within the limit, looks the route up
 /// in the live route table, answers OPTIONS and HEAD generically, and logs the exchange.
 struct KitchenResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = KitchenRequestContext
 
     let routes: RouteTable
     let database: DatabaseAccess
@@ -39,6 +39,7 @@ struct KitchenResponder: HTTPResponder {
                 response = refusal
             } else {
                 var serverRequest = ServerRequest(method: method, path: path, rawQuery: rawQuery, headers: headers, body: body)
+                serverRequest.clientAddress = context.clientAddress
                 response = await answer(&serverRequest)
             }
         } catch is NIOTooManyBytesError {
@@ -83,6 +84,7 @@ struct KitchenResponder: HTTPResponder {
     }
 
     func answer(_ request: inout ServerRequest) async -> ServerResponse {
+        request.otherSiteOrigins = routes.otherSite.all
         switch routes.lookup(method: request.method, path: request.path) {
         case .found(let route, let parameters):
             request.pathParameters = parameters
@@ -93,6 +95,7 @@ struct KitchenResponder: HTTPResponder {
                 return .error(500, "the route \(route.method) \(route.pattern) failed: \(error)")
             }
         case .methodNotAllowed(let allowed):
+            if let preflight = CORSPolicy.preflight(request, routes: routes, allowed: allowed) { return preflight }
             if request.method == "OPTIONS" {
                 return ServerResponse(status: 204, headers: [("Allow", allowed.joined(separator: ", "))])
             }

@@ -5,10 +5,13 @@ import KitchenSQL
 struct LearnerRoute: RouteHandler {
     let definition: RouteDefinition
     let sessions: SessionStore
+    /// Counts requests for a `limit` line.
+    let limiter: RateLimiter?
     /// The values of `secret` lines, and what the response must never show.
     var secrets = ServerSecrets(configured: [:], environment: [:])
 
     func respond(to request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse {
+        if let refusal = refusalOverLimit(request) { return applyingHTTPLines(to: refusal, request: request) }
         var response: ServerResponse
         if isCacheable {
             let key = "\(definition.method) \(definition.path)\u{1F}\(definition.source)\u{1F}\(request.path)?\(request.rawQuery)"
@@ -21,7 +24,7 @@ struct LearnerRoute: RouteHandler {
         }
         if definition.isUnsafe { response.headers.append(("X-Kitchen-Unsafe", "true")) }
         if definition.options.bindsUndeclared { response.headers.append(("X-Kitchen-Unsafe", "bind-undeclared")) }
-        return secrets.mask(response)
+        return secrets.mask(applyingHTTPLines(to: response, request: request))
     }
 
     /// A GET whose answer depends only on the request target and the data: no session, no

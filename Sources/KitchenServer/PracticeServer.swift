@@ -24,7 +24,8 @@ public enum PracticeRoutes {
     /// A route written in the route language.
     public static func route(for definition: RouteDefinition, origin: RouteOrigin, sessions: SessionStore,
                              secrets: ServerSecrets = ServerSecrets(configured: [:], environment: [:])) -> Route {
-        Route(method: definition.method, pattern: definition.path, origin: origin,
-              handler: LearnerRoute(definition: definition, sessions: sessions, secrets: secrets), definition: definition)
+        var handler = LearnerRoute(definition: definition, sessions: sessions)
+        handler.secrets = secrets
+        return Route(method: definition.method, pattern: definition.path, origin: origin, handler: handler, definition: definition)
     }
 }

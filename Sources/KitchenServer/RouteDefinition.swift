@@ -16,6 +16,8 @@ public struct RouteDefinition: Sendable, Equatable {
     public var isUnsafe = false
     /// Inputs, secrets, one object, several statements and HTML (RouteOptions.swift).
     public var options = RouteOptions()
+    /// `header`, `cache`, `limit` and `cors` lines.
+    public var http = RouteHTTPLines()
     /// The definition as written, for `.route` and for saving.
     public var source: String
     /// Where each statement (sql, owner, login) was written, so its mistakes can be pointed at.

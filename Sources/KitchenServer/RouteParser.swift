@@ -79,6 +79,7 @@ public enum RouteParser {
             }
             try RouteOptionLines.finish(&definition, line: index - 1)
             try validateParameters(definition, line: index - 1, text: "end")
+            try validateHTTPLines(definition, line: index - 1)
             definitions.append(definition)
         }
         return definitions
@@ -144,8 +145,10 @@ public enum RouteParser {
             definition.statementSources.append(source(of: rest(), in: line, number: number))
         case "logout":
             definition.isLogout = true
+        case let word where httpLineWords.contains(word):
+            try httpLine(line, number: number, words: words, into: &definition)
         default:
-            throw error(number, line, column: first.column, "unknown line \(first.text): use required, optional, sql, auth, owner, login, logout or end")
+            throw error(number, line, column: first.column, "unknown line \(first.text): use required, optional, sql, respond, one, html, secret, auth, owner, login, logout, header, cache, limit, cors, bind-undeclared or end")
         }
     }
 

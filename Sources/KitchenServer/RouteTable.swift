@@ -91,6 +91,8 @@ public struct Route: Sendable {
 /// The server's routes, consulted on every request, so routes can change while it runs.
 public final class RouteTable: Sendable {
     private let routes = Mutex<[Route]>([])
+    /// The lesson's second site, for routes with `cors other-site`.
+    public let otherSite = OtherSiteOrigins()
 
     public init(_ routes: [Route] = []) {
         self.routes.withLock { $0 = routes }

@@ -11,6 +11,10 @@ public struct ServerRequest: Sendable {
     public var body: [UInt8]
     /// Values of the route pattern's `:name` segments.
     public var pathParameters: [String: String] = [:]
+    /// The client's IP address, for `limit` lines.
+    public var clientAddress: String?
+    /// The origins of the lesson's second site, for `cors other-site`.
+    public var otherSiteOrigins: [String] = []
 
     public init(method: String, path: String, rawQuery: String = "", headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.method = method.uppercased()

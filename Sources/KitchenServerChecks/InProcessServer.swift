@@ -17,6 +17,7 @@ public struct InProcessServer: Sendable {
         let sessions = self.sessions
         let secrets = ServerSecrets(configured: spec?.secrets ?? [:])
         routes = RouteTable(PracticeRoutes.routes(for: spec, learnerRoutes: extraRoutes, sessions: sessions, secrets: secrets))
+        routes.otherSite.set(origins: [CORSPolicy.otherSiteStandIn])
         self.responder = InProcessResponder(routes: routes, database: self.database, secrets: secrets)
     }
 

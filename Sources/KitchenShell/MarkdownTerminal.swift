@@ -13,71 +13,12 @@ public struct MarkdownTerminal {
     var style: Style { Style(enabled: color) }
 
     public func render(_ markdown: String) -> String {
-        let markdown = markdown.terminalSafe // lesson files are text from outside, like the network
-        var output: [String] = []
-        var paragraph: [String] = []
-        var inCode = false
-        // A list item being collected: its marker, the indent of its wrapped lines, its text so far.
-        var item: (indent: String, hanging: String, text: String)?
-
-        func flushParagraph() {
-            if let current = item {
-                output += wrap(current.text, indent: current.indent, hanging: current.hanging)
-                item = nil
-            }
-            guard !paragraph.isEmpty else { return }
-            output += wrap(paragraph.joined(separator: " "), indent: "", hanging: "")
-            paragraph = []
+        var blocks = MarkdownBlocks(renderer: self)
+        // Lesson files are text from outside, like the network.
+        for line in markdown.terminalSafe.split(separator: "\n", omittingEmptySubsequences: false) {
+            blocks.read(String(line))
         }
-
-        for rawLine in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = String(rawLine)
-            let trimmed = line.trimmingSpaces()
-            if trimmed.hasPrefix("```") {
-                flushParagraph()
-                inCode.toggle()
-                continue
-            }
-            if inCode {
-                output.append("    " + style.cyan(line))
-                continue
-            }
-            if trimmed.isEmpty {
-                flushParagraph()
-                if output.last != "" { output.append("") }
-                continue
-            }
-            if trimmed.hasPrefix("#") {
-                flushParagraph()
-                let title = String(trimmed.drop { $0 == "#" }).trimmingSpaces()
-                output.append(style.apply("1;4", inline(title)))
-                continue
-            }
-            if trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") {
-                flushParagraph()
-                item = ("  • ", "    ", String(trimmed.dropFirst(2)))
-                continue
-            }
-            if let dot = trimmed.firstIndex(of: "."), trimmed[..<dot].allSatisfy(\.isNumber), !trimmed[..<dot].isEmpty,
-               trimmed[trimmed.index(after: dot)...].hasPrefix(" ") {
-                flushParagraph()
-                let number = String(trimmed[..<dot])
-                item = ("  \(number). ", String(repeating: " ", count: number.count + 4), String(trimmed[trimmed.index(dot, offsetBy: 2)...]))
-                continue
-            }
-            if item != nil && line.first == " " {
-                // An indented line right after a list item continues that item.
-                item!.text += " " + trimmed
-                continue
-            }
-            // A line ending a list goes on as a paragraph; otherwise lines of a paragraph are joined
-            // and reflowed to the width, whatever the line breaks in the lesson file.
-            if item != nil { flushParagraph() }
-            paragraph.append(trimmed)
-        }
-        flushParagraph()
-        while output.last == "" { output.removeLast() }
-        return output.joined(separator: "\n")
+        return blocks.finished()
     }
 
     /// Word-wraps plain text (measuring without markup), then styles each line.
@@ -128,5 +69,80 @@ public struct MarkdownTerminal {
         }
         if color && (inCode || inBold) { result += "\u{1B}[0m" }
         return result
+    }
+}
+
+/// The blocks of a lesson text, laid out as its lines are read: code fences, headings, list items
+/// and paragraphs (joined and reflowed to the width, whatever the line breaks in the file).
+private struct MarkdownBlocks {
+    let renderer: MarkdownTerminal
+    var output: [String] = []
+    var paragraph: [String] = []
+    var inCode = false
+    /// A list item being collected.
+    var item: ListItem?
+
+    struct ListItem {
+        /// The marker line's start (`  • `, `  2. `) and the indent of its wrapped lines.
+        var indent: String
+        var hanging: String
+        var text: String
+    }
+
+    init(renderer: MarkdownTerminal) { self.renderer = renderer }
+
+    mutating func read(_ line: String) {
+        let trimmed = line.trimmingSpaces()
+        if trimmed.hasPrefix("```") {
+            flushParagraph()
+            inCode.toggle()
+        } else if inCode {
+            output.append("    " + renderer.style.cyan(line))
+        } else if trimmed.isEmpty {
+            flushParagraph()
+            if output.last != "" { output.append("") }
+        } else if trimmed.hasPrefix("#") {
+            flushParagraph()
+            let title = String(trimmed.drop { $0 == "#" }).trimmingSpaces()
+            output.append(renderer.style.apply("1;4", renderer.inline(title)))
+        } else if let newItem = Self.listItem(trimmed) {
+            flushParagraph()
+            item = newItem
+        } else if item != nil && line.first == " " {
+            // An indented line right after a list item continues that item.
+            item!.text += " " + trimmed
+        } else {
+            // A line ending a list goes on as a paragraph.
+            if item != nil { flushParagraph() }
+            paragraph.append(trimmed)
+        }
+    }
+
+    /// `- text`, `* text` or `12. text`.
+    static func listItem(_ trimmed: String) -> ListItem? {
+        if trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") {
+            return ListItem(indent: "  • ", hanging: "    ", text: String(trimmed.dropFirst(2)))
+        }
+        guard let dot = trimmed.firstIndex(of: "."), trimmed[..<dot].allSatisfy(\.isNumber), !trimmed[..<dot].isEmpty,
+              trimmed[trimmed.index(after: dot)...].hasPrefix(" ") else { return nil }
+        let number = String(trimmed[..<dot])
+        return ListItem(indent: "  \(number). ", hanging: String(repeating: " ", count: number.count + 4),
+                        text: String(trimmed[trimmed.index(dot, offsetBy: 2)...]))
+    }
+
+    mutating func flushParagraph() {
+        if let current = item {
+            output += renderer.wrap(current.text, indent: current.indent, hanging: current.hanging)
+            item = nil
+        }
+        guard !paragraph.isEmpty else { return }
+        output += renderer.wrap(paragraph.joined(separator: " "), indent: "", hanging: "")
+        paragraph = []
+    }
+
+    mutating func finished() -> String {
+        flushParagraph()
+        while output.last == "" { output.removeLast() }
+        return output.joined(separator: "\n")
     }
 }

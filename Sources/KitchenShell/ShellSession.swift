@@ -19,7 +19,7 @@ public final class ShellSession {
     public let errors: any OutputSink
     public var commands: CommandTable
     /// Failed statements and commands so far; batch mode exits 1 when this is not zero.
-    public private(set) var failureCount = 0
+    public internal(set) var failureCount = 0
     /// Called after every SQL statement the learner ran, with its outcome (lessons grade these).
     public var statementObservers: [(ExecutedStatement) -> Void] = []
     /// Input that is not SQL or a dot-command (an HTTP request) can be claimed here first.
@@ -33,11 +33,13 @@ public final class ShellSession {
     /// question step says how to answer it): each gets the statement's text.
     public var errorAdvisors: [(String) -> String?] = []
     /// The statement that just failed, told to observers once its error is reported.
-    private var failedStatement: ExecutedStatement?
+    var failedStatement: ExecutedStatement?
     private var hintedAboutSemicolon = false
     private var pendingStartLine = 1
-    private var lineNumber = 0
-    private var readDepth = 0
+    /// The line being read (within a `.read` script, its line there), for error positions.
+    var lineNumber = 0
+    /// How many `.read` scripts are running inside each other.
+    var readDepth = 0
     public var style: Style { Style(enabled: settings.color) }
 
     public init(connection: Connection, settings: ShellSettings, output: any OutputSink, errors: any OutputSink, commands: CommandTable? = nil) {
@@ -138,210 +140,6 @@ public final class ShellSession {
         // unfinished (an open quote) fails with SQLite's own "incomplete input" or token error.
         run(sql: sql, startLine: pendingStartLine)
     }
-
-    // MARK: SQL
-
-    /// Runs every statement in `sql` in order; stops at the first error.
-    public func run(sql: String, startLine: Int = 1) {
-        do {
-            try connection.forEachStatement(in: sql) { statement in
-                try execute(statement)
-            }
-        } catch let error as DatabaseError {
-            report(error, input: sql, startLine: startLine)
-            // Observers hear of a failed statement after its error is shown, so what they say
-            // about it (a lesson's verdict) comes after the error, never before.
-            if let failed = failedStatement {
-                failedStatement = nil
-                for observer in statementObservers { observer(failed) }
-            }
-        } catch {
-            reportFailure("\(error)")
-        }
-        output.flush()
-    }
-
-    private func execute(_ statement: Statement) throws {
-        if settings.showQueryPlan && statement.explainMode == 0 {
-            if let plan = try? connection.queryPlan(for: statement.sql), !plan.steps.isEmpty {
-                output.writeLine(plan.rendered)
-            }
-        }
-        let clock = ContinuousClock()
-        let started = clock.now
-        let changesBefore = connection.totalChanges
-        var rows = 0
-        var truncated = false
-        var notices: [String] = []
-        do {
-            if statement.explainMode == 2 {
-                try renderPlan(statement)
-            } else if statement.columnCount > 0 {
-                // Results are data: never word-wrapped (box tables are fitted to the width instead).
-                (rows, truncated, notices) = try output.verbatim { try render(statement) }
-            } else {
-                while try statement.step() {}
-            }
-        } catch let error as DatabaseError {
-            failedStatement = ExecutedStatement(sql: statement.sql, isReadOnly: statement.isReadOnly, rowCount: rows, error: error)
-            throw error
-        }
-        let elapsed = clock.now - started
-        for notice in notices { output.writeLine(style.yellow(notice)) }
-        if settings.interactive {
-            if truncated, let limit = settings.rowLimit {
-                output.writeLine(style.yellow("Showing the first \(limit) rows; the rest were cut. Add a LIMIT, or .limit 0 to show everything."))
-            } else if statement.columnCount > 0 && statement.explainMode == 0 {
-                output.writeLine(style.dim(rows == 1 ? "1 row" : "\(rows) rows"))
-            }
-            if let verb = Self.changeVerb(statement.sql), statement.columnCount == 0 {
-                let changed = connection.totalChanges > changesBefore ? connection.changes : 0
-                output.writeLine(style.dim(changed == 1 ? "1 row \(verb)" : "\(changed) rows \(verb)"))
-            }
-        }
-        if settings.timer {
-            output.writeLine("Time: \(Self.format(elapsed))")
-        }
-        notify(statement, rows: rows, error: nil)
-    }
-
-    private func notify(_ statement: Statement, rows: Int, error: DatabaseError?) {
-        guard !statementObservers.isEmpty else { return }
-        let executed = ExecutedStatement(sql: statement.sql, isReadOnly: statement.isReadOnly, rowCount: rows, error: error)
-        for observer in statementObservers { observer(executed) }
-    }
-
-    private func render(_ statement: Statement) throws -> (rows: Int, truncated: Bool, notices: [String]) {
-        var formatter = FormatterFactory.make(for: settings)
-        var writer = ByteWriter(sink: output)
-        var rows = 0
-        var truncated = false
-        var begun = false
-        while try statement.step() {
-            if !begun {
-                formatter.begin(columns: statement.columnNames, writer: &writer)
-                begun = true
-            }
-            if let limit = settings.rowLimit, limit > 0, rows >= limit {
-                truncated = true
-                break
-            }
-            formatter.row(from: statement, writer: &writer)
-            rows += 1
-        }
-        if !begun, settings.interactive, settings.mode == .box || settings.mode == .table {
-            // An empty result still shows its columns, so the learner sees the query ran.
-            formatter.begin(columns: statement.columnNames, writer: &writer)
-            begun = true
-        }
-        let notices = begun ? formatter.end(writer: &writer) : []
-        writer.flush()
-        if truncated { statement.reset() }
-        return (rows, truncated, notices)
-    }
-
-    private func renderPlan(_ statement: Statement) throws {
-        var steps: [QueryPlan.Step] = []
-        while try statement.step() {
-            let row = statement.currentRow
-            guard case .integer(let id) = row[0], case .integer(let parent) = row[1] else { continue }
-            steps.append(.init(id: Int(id), parent: Int(parent), detail: row[3].textValue ?? ""))
-        }
-        output.writeLine(QueryPlan(steps: steps).rendered)
-    }
-
-    /// "changed", "inserted"… for statements whose effect is a number of rows.
-    static func changeVerb(_ sql: String) -> String? {
-        let first = sql.prefix(while: { $0.isLetter }).uppercased()
-        return switch first {
-        case "INSERT", "REPLACE": "inserted"
-        case "UPDATE": "updated"
-        case "DELETE": "deleted"
-        default: nil
-        }
-    }
-
-    static func format(_ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        if seconds < 1 {
-            let milliseconds = (seconds * 1000 * 100).rounded() / 100
-            return "\(milliseconds) ms"
-        }
-        return "\((seconds * 1000).rounded() / 1000) s"
-    }
-
-    // MARK: Errors
-
-    /// Shows a SQL error with a caret under the offending token and advice for beginners.
-    public func report(_ error: DatabaseError, input: String, startLine: Int) {
-        failureCount += 1
-        let schema = try? connection.schema()
-        let lines = ErrorReport.lines(for: error, input: input, startLine: startLine, interactive: settings.interactive,
-                                      numberWithinStatement: settings.interactive && readDepth == 0,
-                                      width: settings.interactive ? settings.terminalWidth : nil, advice: ErrorExplainer.explain(error, schema: schema), style: style)
-        for line in lines { errors.writeLine(line) }
-        for advisor in errorAdvisors { if let advice = advisor(input) { errors.writeLine(style.yellow(advice)) } }
-        errors.flush()
-    }
-
-    /// Reports a failure that is not a SQL error (a bad command, an unreadable file).
-    public func reportFailure(_ message: String) {
-        failureCount += 1
-        errors.writeLine(style.boldRed("Error:") + " " + message)
-        errors.flush()
-    }
-
-    /// Counts a failure reported elsewhere (a failed check), for batch exit codes.
-    public func recordFailure() {
-        failureCount += 1
-    }
-
-    // MARK: Commands
-
-    func runCommand(_ line: String) -> DotCommand.Outcome {
-        var words = CommandLineWords.split(String(line.dropFirst()))
-        guard !words.isEmpty else {
-            reportFailure("a dot-command needs a name; .help lists them")
-            return .done
-        }
-        let name = words.removeFirst()
-        guard let command = commands.command(named: name) else {
-            let suggestion = Suggestions.nearest(to: name, among: commands.allNames).map { " Did you mean .\($0)?" } ?? ""
-            reportFailure("unknown command .\(name).\(suggestion) .help lists them all.")
-            return .done
-        }
-        do {
-            let arguments = try command.validate(words)
-            let outcome = try command.run(self, arguments)
-            output.flush()
-            return outcome
-        } catch let error as CommandError {
-            reportFailure(".\(command.name): \(error.message)")
-        } catch let error as DatabaseError {
-            report(error, input: error.sql ?? "", startLine: lineNumber)
-        } catch {
-            reportFailure(".\(command.name): \(error)")
-        }
-        return .done
-    }
-
-    /// Runs the lines of a script, as `.read` does.
-    public func runScript(_ text: String) -> DotCommand.Outcome {
-        readDepth += 1
-        defer { readDepth -= 1 }
-        guard readDepth <= 8 else {
-            reportFailure(".read is nested too deeply (a file that reads itself?)")
-            return .done
-        }
-        let savedLine = lineNumber
-        lineNumber = 0
-        defer { lineNumber = savedLine }
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if feed(line: String(line)) == .quit { return .quit }
-        }
-        finishInput()
-        return .done
-    }
 }
 
 /// A line handler's answer about the lines typed so far.
@@ -349,12 +147,4 @@ public enum LineClaim: Equatable {
     case notMine
     case handled
     case needsMore
-}
-
-/// What one statement did, as observers (graders) see it.
-public struct ExecutedStatement: Sendable {
-    public var sql: String
-    public var isReadOnly: Bool
-    public var rowCount: Int
-    public var error: DatabaseError?
 }

@@ -11,10 +11,11 @@
 /// sequences) and the bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
 /// can make text display in a different order than it is stored.
 public enum TerminalText {
-    /// `text` with every control character shown as a visible escape.
+    /// `text` with every control character shown as a visible escape, each passed through `mark`
+    /// (a dim style, say) so that it stands apart from the text itself.
     ///
     ///     TerminalText.escaped("a\u{1B}[2Jb")   // a\x1b[2Jb
-    public static func escaped(_ text: String, singleLine: Bool = false) -> String {
+    public static func escaped(_ text: String, singleLine: Bool = false, mark: (String) -> String = { $0 }) -> String {
         // The fast path: almost all text is plain and is returned as it is, without copying.
         guard text.unicodeScalars.contains(where: { needsEscape($0, singleLine: singleLine) }) else { return text }
         var result = ""
@@ -24,9 +25,26 @@ public enum TerminalText {
                 result.unicodeScalars.append(scalar)
                 continue
             }
-            result += visible(scalar)
+            result += mark(visible(scalar))
         }
         return result
+    }
+
+    /// Raw bytes, as they crossed a socket (`.wire`): every line end is shown (`\r\n`, `\n`) and
+    /// then kept as a line break, so the learner sees HTTP's CR LF; everything else as `escaped`
+    /// shows it on one line.
+    ///
+    ///     TerminalText.escapedBytes(Array("GET / HTTP/1.1\r\n".utf8))   // GET / HTTP/1.1\r\n + line break
+    public static func escapedBytes(_ bytes: [UInt8], mark: (String) -> String = { $0 }) -> String {
+        var text = ""
+        var lineStart = 0
+        for index in bytes.indices where bytes[index] == 0x0A {
+            let crlf = index > lineStart && bytes[index - 1] == 0x0D
+            let line = String(decoding: bytes[lineStart..<(crlf ? index - 1 : index)], as: UTF8.self)
+            text += escaped(line, singleLine: true, mark: mark) + mark(crlf ? "\\r\\n" : "\\n") + "\n"
+            lineStart = index + 1
+        }
+        return text + escaped(String(decoding: bytes[lineStart...], as: UTF8.self), singleLine: true, mark: mark)
     }
 
     static func needsEscape(_ scalar: Unicode.Scalar, singleLine: Bool) -> Bool {

@@ -40,35 +40,7 @@ extension ServerPanel {
     }
 
     static func visible(_ bytes: [UInt8], style: Style) -> String {
-        var text = ""
-        var run: [UInt8] = []
-        func flushRun() {
-            text += String(decoding: run, as: UTF8.self)
-            run.removeAll()
-        }
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A {
-                flushRun()
-                text += style.dim("\\r\\n") + "\n"
-                index += 2
-                continue
-            }
-            if byte == 0x0A {
-                flushRun()
-                text += style.dim("\\n") + "\n"
-            } else if byte < 0x20 || byte == 0x7F {
-                flushRun()
-                text += style.dim("\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16))
-            } else {
-                // Printable bytes, UTF-8 sequences included, are decoded together.
-                run.append(byte)
-            }
-            index += 1
-        }
-        flushRun()
-        return text
+        TerminalText.escapedBytes(bytes, mark: style.dim)
     }
 
     static func format(_ milliseconds: Double) -> String {

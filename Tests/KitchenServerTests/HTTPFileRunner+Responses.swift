@@ -143,20 +143,6 @@ struct HTTPFileRunnerTests {
         #expect(Self.texts(report).contains("    jsonpath $.name: expected Calzone, got Margherita"))
     }
 
-    @Test("JSONPath as jsonpath-plus reads it: first match")
-    func jsonPath() throws {
-        let json = try JSONValue.parse(#"{"a": [{"id": 1, "b": {"id": 5}}, {"id": 2}], "name": "x", "k y": true}"#)
-        #expect(try HTTPFileJSONPath.first("$.a[1].id", in: json) == .integer(2))
-        #expect(try HTTPFileJSONPath.first("$.a[-1].id", in: json) == .integer(2))
-        #expect(try HTTPFileJSONPath.first("$..id", in: json) == .integer(1))
-        #expect(try HTTPFileJSONPath.all("$..id", in: json) == [.integer(1), .integer(5), .integer(2)])
-        #expect(try HTTPFileJSONPath.first("$['k y']", in: json) == .bool(true))
-        #expect(try HTTPFileJSONPath.first("$.a.length", in: json) == .integer(2))
-        #expect(try HTTPFileJSONPath.all("$.a[*].id", in: json) == [.integer(1), .integer(2)])
-        #expect(try HTTPFileJSONPath.first("$.missing", in: json) == nil)
-        #expect(HTTPFileJSONPath.text(try #require(try HTTPFileJSONPath.first("$.a[0].b", in: json))) == #"{"id":5}"#)
-    }
-
     @Test("encodeurl and encodeURIComponent")
     func encodings() {
         #expect(HTTPFileVariables.encodeURL("/a b?q=\"x\"&p=100%&ok=%2F#frag{}|^`\\ü") == "/a%20b?q=%22x%22&p=100%25&ok=%2F#frag%7B%7D%7C%5E%60%5C%C3%BC")

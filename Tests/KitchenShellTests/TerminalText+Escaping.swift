@@ -19,6 +19,16 @@ struct TerminalTextEscapingTests {
         #expect("Crème brûlée — 8 €, 寿司".terminalSafe == "Crème brûlée — 8 €, 寿司")
     }
 
+    @Test("bytes off the wire: CR LF and LF shown and kept as line breaks, other controls, C1 and bidi escaped, escapes marked")
+    func wireBytes() {
+        let bytes = Array("GET / HTTP/1.1\r\nX: a\u{1B}[2J\tb\r\n\r\nline\nr\u{9B}e\u{202E}x\rend".utf8)
+        #expect(TerminalText.escapedBytes(bytes) == "GET / HTTP/1.1\\r\\n\nX: a\\x1b[2J\\tb\\r\\n\n\\r\\n\nline\\n\nr\\u{9b}e\\u{202e}x\\rend")
+        let marked = TerminalText.escapedBytes(Array("a\u{7}\r\n".utf8)) { "<\($0)>" }
+        #expect(marked == "a<\\x07><\\r\\n>\n")
+        #expect(TerminalText.escapedBytes([]) == "")
+        #expect(TerminalText.escapedBytes(Array("é€".utf8)) == "é€")
+    }
+
     @Test("a lesson's text with an escape sequence is rendered harmless")
     func lessonText() {
         let rendered = MarkdownTerminal(color: false, width: 80).render("Hello \u{1B}[2J world")

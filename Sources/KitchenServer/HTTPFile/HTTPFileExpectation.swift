@@ -79,8 +79,8 @@ public enum HTTPFileExpectation: Sendable, Equatable {
         case .header(let name, let comparison):
             return Self.compare(response.header(name), comparison).map { "header \(name): \($0)" }
         case .jsonPath(let path, let comparison):
-            let value = response.json.flatMap { try? HTTPFileJSONPath.first(path, in: $0) }
-            return Self.compare(value.map(HTTPFileJSONPath.text), comparison).map { "jsonpath \(path): \($0)" }
+            let value = response.json.flatMap { try? JSONPath.first(path, in: $0) }
+            return Self.compare(value.map(JSONPath.text), comparison).map { "jsonpath \(path): \($0)" }
         case .body(let comparison):
             return Self.compare(response.bodyText, comparison).map { "body: \($0)" }
         }

@@ -62,81 +62,106 @@ public enum HTTPFileParser {
 
         enum State { case prelude, url, headers, body, expectations }
 
-        mutating func readBlock(_ lines: [HTTPFileLine]) {
+        /// One request block as it is read: where in it the reader is, the request so far and the
+        /// block's `# @` directives.
+        struct Block {
             var state = State.prelude
             var request: HTTPFileRequest?
             var directives = Directives()
+        }
+
+        mutating func readBlock(_ lines: [HTTPFileLine]) {
+            var block = Block()
             for line in lines {
-                let text = line.text
-                let trimmed = text.blankTrimmed
+                let trimmed = line.text.blankTrimmed
                 if let problem = Self.foreignSyntax(trimmed) {
                     refuse(line, problem)
                     continue
                 }
-                if HTTPFileParser.isComment(text) {
-                    readDirective(line, into: &directives)
+                if HTTPFileParser.isComment(line.text) {
+                    readDirective(line, into: &block.directives)
                     continue
                 }
-                switch state {
+                switch block.state {
                 case .prelude:
-                    if trimmed.isEmpty { continue }
-                    if let definition = HTTPFileParser.variableDefinition(text) {
-                        define(definition, at: line)
-                        continue
-                    }
-                    if trimmed == "{{" || trimmed.hasPrefix("{{@") || trimmed.hasPrefix("{{+") {
-                        refuse(line, "an httpyac script block: Kitchen runs no JavaScript; set values with @name = value or --var NAME=VALUE")
-                        continue
-                    }
-                    if trimmed.hasPrefix("HTTP/") {
-                        refuse(line, "a saved response with no request before it: delete it, or check responses with HTTP 200 and [Asserts] lines under a request")
-                        continue
-                    }
-                    switch HTTPFileParser.requestLine(trimmed) {
-                    case .success(let (method, url)):
-                        request = HTTPFileRequest(line: line.number, method: method, url: url, headers: [], body: [])
-                        state = .url
-                    case .failure(let problem):
-                        refuse(line, problem.message)
-                        return
-                    }
-                case .url, .headers:
-                    if let status = HTTPFileExpectation.status(inLine: trimmed) {
-                        // Kitchen's expectations may follow the headers directly.
-                        request!.expectations.append(.status(status))
-                        state = .expectations
-                    } else if state == .url && (trimmed.hasPrefix("?") || trimmed.hasPrefix("&")) {
-                        request!.url += trimmed
-                    } else if trimmed.isEmpty {
-                        state = .body
-                    } else {
-                        state = .headers
-                        readHeader(line, into: &request!)
-                    }
-                case .body:
-                    if let status = HTTPFileExpectation.status(inLine: trimmed) {
-                        request!.expectations.append(.status(status))
-                        state = .expectations
-                    } else if trimmed.hasPrefix("HTTP/"), trimmed.split(separator: " ").count > 2 {
-                        refuse(line, "this looks like a saved response pasted under the request; Kitchen would send it as body text. Delete it, or check the response with HTTP \(trimmed.split(separator: " ")[1]) and [Asserts] lines")
-                    } else if HTTPFileParser.variableDefinition(text) != nil {
-                        refuse(line, "a variable definition inside a request body: the REST Client would send this line as body text; define variables before the request line or after ###")
-                    } else if HTTPFileParser.startsWithMethod(trimmed) {
-                        refuse(line, "this looks like another request inside the body of the request at line \(request!.line): separate requests with a ### line")
-                    } else {
-                        request!.body.append(line)
-                    }
-                case .expectations:
-                    readExpectation(line, into: &request!)
+                    // A bad request line ends the block: what follows it cannot be read as its parts.
+                    guard readPrelude(line, into: &block) else { return }
+                case .url, .headers: readHead(line, into: &block)
+                case .body: readBody(line, into: &block)
+                case .expectations: readExpectation(line, into: &block.request!)
                 }
             }
-            guard var request else { return }
+            guard var request = block.request else { return }
             while let last = request.body.last, last.text.blankTrimmed.isEmpty { request.body.removeLast() }
-            request.name = directives.name
-            request.followsRedirects = !directives.noRedirect
-            request.usesCookieJar = !directives.noCookieJar
-            request.prompts = directives.prompts
+            request.name = block.directives.name
+            request.followsRedirects = !block.directives.noRedirect
+            request.usesCookieJar = !block.directives.noCookieJar
+            request.prompts = block.directives.prompts
             requests.append(request)
+        }
+
+        /// Before the request line: blank lines, variables, then the request line. False when the
+        /// request line is refused.
+        mutating func readPrelude(_ line: HTTPFileLine, into block: inout Block) -> Bool {
+            let trimmed = line.text.blankTrimmed
+            if trimmed.isEmpty { return true }
+            if let definition = HTTPFileParser.variableDefinition(line.text) {
+                define(definition, at: line)
+                return true
+            }
+            if trimmed == "{{" || trimmed.hasPrefix("{{@") || trimmed.hasPrefix("{{+") {
+                refuse(line, "an httpyac script block: Kitchen runs no JavaScript; set values with @name = value or --var NAME=VALUE")
+                return true
+            }
+            if trimmed.hasPrefix("HTTP/") {
+                refuse(line, "a saved response with no request before it: delete it, or check responses with HTTP 200 and [Asserts] lines under a request")
+                return true
+            }
+            switch HTTPFileParser.requestLine(trimmed) {
+            case .success(let (method, url)):
+                block.request = HTTPFileRequest(line: line.number, method: method, url: url, headers: [], body: [])
+                block.state = .url
+                return true
+            case .failure(let problem):
+                refuse(line, problem.message)
+                return false
+            }
+        }
+
+        /// After the request line: URL continuations, headers, the blank line before the body, or
+        /// Kitchen's status line.
+        mutating func readHead(_ line: HTTPFileLine, into block: inout Block) {
+            let trimmed = line.text.blankTrimmed
+            if let status = HTTPFileExpectation.status(inLine: trimmed) {
+                // Kitchen's expectations may follow the headers directly.
+                block.request!.expectations.append(.status(status))
+                block.state = .expectations
+            } else if block.state == .url && (trimmed.hasPrefix("?") || trimmed.hasPrefix("&")) {
+                block.request!.url += trimmed
+            } else if trimmed.isEmpty {
+                block.state = .body
+            } else {
+                block.state = .headers
+                readHeader(line, into: &block.request!)
+            }
+        }
+
+        /// A body line, unless it is Kitchen's status line or looks like something the REST
+        /// Client would send as body text although the author cannot have meant it.
+        mutating func readBody(_ line: HTTPFileLine, into block: inout Block) {
+            let trimmed = line.text.blankTrimmed
+            if let status = HTTPFileExpectation.status(inLine: trimmed) {
+                block.request!.expectations.append(.status(status))
+                block.state = .expectations
+            } else if trimmed.hasPrefix("HTTP/"), trimmed.split(separator: " ").count > 2 {
+                refuse(line, "this looks like a saved response pasted under the request; Kitchen would send it as body text. Delete it, or check the response with HTTP \(trimmed.split(separator: " ")[1]) and [Asserts] lines")
+            } else if HTTPFileParser.variableDefinition(line.text) != nil {
+                refuse(line, "a variable definition inside a request body: the REST Client would send this line as body text; define variables before the request line or after ###")
+            } else if HTTPFileParser.startsWithMethod(trimmed) {
+                refuse(line, "this looks like another request inside the body of the request at line \(block.request!.line): separate requests with a ### line")
+            } else {
+                block.request!.body.append(line)
+            }
         }
 
         /// Lines of other tools' dialects that mean something Kitchen does not do.

@@ -137,7 +137,7 @@ struct HTTPFileVariables {
         switch mode {
         case .check(let requestLine):
             if reference.isBody && selector != "*" {
-                do { _ = try HTTPFileJSONPath.all(selector, in: .null) } catch {
+                do { _ = try JSONPath.all(selector, in: .null) } catch {
                     throw Failure(message: "{{\(written)}}: \(error.message)", isStatic: true)
                 }
             }
@@ -166,14 +166,14 @@ struct HTTPFileVariables {
                 throw Failure(message: "{{\(written)}}: the body of \(where_) is not JSON, so \(selector) cannot be read (\(reference.request).\(part).body.* gives the whole body)", isStatic: false)
             }
             let match: JSONValue?
-            do { match = try HTTPFileJSONPath.first(selector, in: json) } catch {
+            do { match = try JSONPath.first(selector, in: json) } catch {
                 throw Failure(message: "{{\(written)}}: \(error.message)", isStatic: true)
             }
             guard let match else {
                 let preview = String(decoding: body.prefix(200), as: UTF8.self)
                 throw Failure(message: "{{\(written)}}: the JSONPath \(selector) matches nothing in the body of \(where_): \(preview)", isStatic: false)
             }
-            return Resolved(text: HTTPFileJSONPath.text(match), dependsOnResponse: true)
+            return Resolved(text: JSONPath.text(match), dependsOnResponse: true)
         }
     }
 
