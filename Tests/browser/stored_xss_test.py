@@ -4,12 +4,13 @@
 README: run `python3 Tests/browser/stored_xss_test.py [path/to/kitchen]` from the repository root
 after `swift build` and `apt-get install chromium`. It prints `N passed, N failed`.
 
-What it does: starts `kitchen serve --lesson web-security` (lessons/18-security.yaml) with two
+What it does: starts `kitchen serve --lesson web-security` (lessons/18-security.yaml) with three
 learner routes saved in $KITCHEN_HOME/routes/web-security.routes — the same page written with an
-escaped `{{body}}` and with a raw `{{{body}}}` — stores a review whose body is a <script> through
-the lesson's careless POST /reviews route (as the lesson's first step does, with curl-like
-urllib), then opens both pages in Chromium: the raw page runs the script, the escaped one shows
-it as text and runs nothing.
+escaped `{{body}}`, with a raw `{{{body}}}`, and raw behind a Content-Security-Policy header —
+stores a review whose body is a <script> through the lesson's careless POST /reviews route (as the
+lesson's first step does, with urllib), then opens the pages in Chromium: the raw page runs the
+script, the escaped one shows it as text and runs nothing, and the policy stops the raw one's
+inline script.
 """
 
 import json
@@ -36,6 +37,12 @@ route GET /escaped-page
 end
 
 route GET /raw-page
+  html <!doctype html><title>Reviews</title><ul>{{#rows}}<li class="review">{{author}}: {{{body}}}</li>{{/rows}}</ul>
+  sql SELECT author, body FROM reviews WHERE approved = 1 ORDER BY id
+end
+
+route GET /csp-raw-page
+  header Content-Security-Policy: default-src 'self'
   html <!doctype html><title>Reviews</title><ul>{{#rows}}<li class="review">{{author}}: {{{body}}}</li>{{/rows}}</ul>
   sql SELECT author, body FROM reviews WHERE approved = 1 ORDER BY id
 end
@@ -108,6 +115,11 @@ def main():
         ran = page.wait_for("window.xssRan === true", timeout=5)
         report(ran is True, "the raw page runs the stored script")
         report(page.evaluate("document.title") == "owned", "the script changed the page", page.evaluate("document.title"))
+
+        # The same raw page with a Content-Security-Policy: the browser refuses the inline script.
+        visit(devtools, session, page, url + "/csp-raw-page")
+        report(page.evaluate("window.xssRan === true") is False, "with Content-Security-Policy: default-src 'self' the raw page runs no inline script")
+        report(page.evaluate("document.title") == "Reviews", "the policy kept the page as it was")
     except Exception as error:  # a broken setup is one failure, with its reason
         report(False, "the test ran to the end", str(error))
     finally:
