@@ -24,7 +24,9 @@ struct LearnerRoute: RouteHandler {
         }
         if definition.isUnsafe { response.headers.append(("X-Kitchen-Unsafe", "true")) }
         if definition.options.bindsUndeclared { response.headers.append(("X-Kitchen-Unsafe", "bind-undeclared")) }
-        return secrets.mask(applyingHTTPLines(to: response, request: request))
+        // Masked before the HTTP lines too, so a `cache` line's ETag is a hash of the masked body,
+        // never of one holding the secret.
+        return secrets.mask(applyingHTTPLines(to: secrets.mask(response), request: request))
     }
 
     /// A GET whose answer depends only on the request target and the data: no session, no

@@ -198,6 +198,23 @@ struct LearnerRouteOptionTests {
         #expect(json(stored)?["value"] == .string("[secret ADMIN_TOKEN]"))
     }
 
+    @Test("a cache line's ETag is computed from the masked body: it tells nothing about the secret")
+    func etagOfMaskedBody() async throws {
+        var tags: [String] = []
+        for value in ["first-secret-value", "other-secret-value"] {
+            let database = try Connection()
+            try database.trusted { try database.execute("CREATE TABLE tokens (value TEXT); INSERT INTO tokens VALUES ('\(value)')") }
+            var spec = ServerSpec(inspection: false)
+            spec.secrets = ["admin_token": value]
+            let routes = try RouteParser.parse("route GET /tokens\n  cache 60\n  sql SELECT value FROM tokens\nend")
+            let server = InProcessServer(database: database, spec: spec, extraRoutes: routes)
+            let entry = try #require(try await onOwnThread { try server.send([PromptRequest(method: "GET", target: "/tokens", headers: [], body: nil)]).first })
+            #expect(String(decoding: entry.responseBody, as: UTF8.self) == "[{\"value\":\"[secret ADMIN_TOKEN]\"}]\n")
+            tags.append(try #require(entry.responseHeaders.first { $0.name == "ETag" }?.value))
+        }
+        #expect(tags[0] == tags[1], "the same masked body, the same tag, whatever the secret: \(tags)")
+    }
+
     @Test("a secret with no value answers 500, and the learner is told where to set it")
     func missingSecret() async throws {
         let failed = try await send("GET /unset")
