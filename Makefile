@@ -35,6 +35,7 @@ test:
 	python3 Tests/pty/line_editor_test.py .build/debug/kitchen
 	KITCHEN_HOME=$$(mktemp -d) .build/debug/kitchen lessons test --lessons lessons
 	python3 Tests/browser/restaurant_site_test.py .build/debug/kitchen
+	python3 Tests/browser/cors_other_site_test.py .build/debug/kitchen
 	python3 Tests/browser/stored_xss_test.py .build/debug/kitchen
 
 bench:

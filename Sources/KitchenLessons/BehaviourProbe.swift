@@ -75,7 +75,7 @@ public struct BehaviourProbe: Sendable {
 /// The kinds of error an `sql-error` step or a probe can ask for, and how a database error is
 /// recognised as one of them.
 public enum SQLErrorClass {
-    public static let names = ["CHECK", "UNIQUE", "NOT NULL", "FOREIGN KEY", "PRIMARY KEY", "syntax", "no such table", "no such column"]
+    public static let names = ["CHECK", "UNIQUE", "NOT NULL", "FOREIGN KEY", "PRIMARY KEY", "DATATYPE", "syntax", "no such table", "no such column"]
 
     static func matches(_ name: String, _ error: DatabaseError) -> Bool {
         switch name {

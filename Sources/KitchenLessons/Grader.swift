@@ -1,8 +1,9 @@
 import KitchenSQL
 
 /// Grades answers to a lesson's steps. It adds the author's message when an answer is one of the
-/// step's known-wrong answers, runs the step's behaviour probes after an answer the check
-/// accepts, and turns a broken step into a clear failure rather than a crash.
+/// step's known-wrong answers, checks that an accepted answer ran the statements the step
+/// requires (`statements`), runs the step's behaviour probes after an answer the check accepts,
+/// and turns a broken step into a clear failure rather than a crash.
 public final class Grader {
     public let databases: LessonDatabases
     public var lesson: Lesson { databases.lesson }
@@ -29,6 +30,14 @@ public final class Grader {
         let context = try databases.context(forStep: index)
         context.services = services
         var verdict = try step.check.grade(answer, in: context)
+        if verdict.passed, !step.statements.isEmpty {
+            // The data is right; now ask whether it got there the way the step teaches.
+            let ran = AnswerRun.run(answer, on: try context.freshCopy())
+            let succeeded = ran.error == nil ? ran.statements : Array(ran.statements.dropLast())
+            if let unmet = StatementRequirement.firstUnmet(step.statements, in: succeeded) {
+                verdict = StatementRequirement.verdict(missing: unmet.missing, after: unmet.after, all: step.statements)
+            }
+        }
         if probes, verdict.passed, !step.probes.isEmpty {
             // The answer is right by the check's measure; now test what the database does.
             if let failure = try probeFailure(answer, step: index, context: context) {

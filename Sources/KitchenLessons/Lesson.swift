@@ -58,6 +58,8 @@ public struct Step: Sendable {
     public var setupSQL: String?
     /// Statements run after a passing answer that must be refused or must succeed.
     public var probes: [BehaviourProbe] = []
+    /// Statements the answer must include, in this order (a transaction's BEGIN and COMMIT).
+    public var statements: [StatementRequirement] = []
     /// Where the step starts in its file, for error messages.
     public var line: Int
 }

@@ -152,7 +152,7 @@ public struct LessonLoader {
 
     private func parseStep(_ node: Node, file: String) throws -> Step {
         let reader = try YAMLReader(node, file: file, what: "a step")
-        try reader.checkKeys(allowed: ["id", "title", "text", "task", "check", "hints", "solution", "wrong", "setup", "probes"], what: "a step")
+        try reader.checkKeys(allowed: ["id", "title", "text", "task", "check", "hints", "solution", "wrong", "setup", "probes", "statements"], what: "a step")
         let id = try reader.nonEmptyString("id", in: "a step")
         try Self.checkIdentifier(id, reader: reader, key: "id")
         let what = "step '\(id)'"
@@ -185,6 +185,10 @@ public struct LessonLoader {
         if !probes.isEmpty && check.answerKind != .sql {
             throw reader.problem("'probes' run SQL after an SQL answer; a \(kindName) step cannot have them", at: reader.line(of: "probes"))
         }
+        let statements = try (reader.list("statements") ?? []).map { try StatementRequirement.parse($0, file: file, step: id) }
+        if !statements.isEmpty && check.answerKind != .sql {
+            throw reader.problem("'statements' name SQL statements an answer must include; a \(kindName) step is not answered with SQL", at: reader.line(of: "statements"))
+        }
         var step = Step(
             id: id,
             title: try reader.nonEmptyString("title", in: what),
@@ -199,6 +203,7 @@ public struct LessonLoader {
             line: reader.line
         )
         step.probes = probes
+        step.statements = statements
         return step
     }
 

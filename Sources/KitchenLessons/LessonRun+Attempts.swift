@@ -58,7 +58,7 @@ extension Verdict {
     /// "not yet: missing 3 rows — .check for details".
     public var oneLine: String {
         var reason = summary.trimmed
-        let generic = reason.hasPrefix("Not yet: ") && (reason.hasSuffix("not the one asked for.") || reason.hasSuffix("what it should after your statements."))
+        let generic = reason.hasPrefix("Not yet: ") && ["not the one asked for.", "what it should after your statements.", "does not behave as this step asks."].contains { reason.hasSuffix($0) }
         if generic, let detail = details.first(where: { !$0.hasPrefix(" ") && !$0.isEmpty }) {
             reason = detail
         }

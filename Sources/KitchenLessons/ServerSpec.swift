@@ -25,6 +25,9 @@ public struct ServerSpec: Sendable, Equatable {
     public var secrets: [String: String] = [:]
     /// The line of `routes:` in its file, for errors in the route definitions.
     public var routesLine: Int?
+    /// `other-site`: a folder of static files Kitchen serves on a second loopback port, another
+    /// origin for CORS and CSRF lessons; resolved against the lessons folder.
+    public var otherSiteDirectory: String?
 
     public init(resources: [Resource] = [], inspection: Bool = true, routes: String? = nil, staticDirectory: String? = nil) {
         self.resources = resources
@@ -35,7 +38,7 @@ public struct ServerSpec: Sendable, Equatable {
 
     static func parse(_ node: Node, file: String, lessonsDirectory: String) throws -> ServerSpec {
         let reader = try YAMLReader(node, file: file, what: "'server'")
-        try reader.checkKeys(allowed: ["resources", "inspection", "routes", "static", "secrets"], what: "'server'")
+        try reader.checkKeys(allowed: ["resources", "inspection", "routes", "static", "other-site", "secrets"], what: "'server'")
         var spec = ServerSpec(inspection: try reader.bool("inspection") ?? true, routes: try reader.optionalString("routes"))
         spec.routesLine = reader.has("routes") ? reader.line(of: "routes") : nil
         if let folder = try reader.optionalString("static") {
@@ -48,6 +51,7 @@ public struct ServerSpec: Sendable, Equatable {
             }
             spec.staticDirectory = path
         }
+        spec.otherSiteDirectory = try siteFolder("other-site", reader: reader, lessonsDirectory: lessonsDirectory)
         spec.secrets = try parseSecrets(reader)
         for item in try reader.list("resources") ?? [] {
             let entry = try YAMLReader(item, file: file, what: "a resource")
@@ -78,6 +82,19 @@ public struct ServerSpec: Sendable, Equatable {
             secrets[name] = value
         }
         return secrets
+    }
+
+    /// A folder inside the lessons folder holding an index.html, named by `key`.
+    static func siteFolder(_ key: String, reader: YAMLReader, lessonsDirectory: String) throws -> String? {
+        guard let folder = try reader.optionalString(key) else { return nil }
+        guard !folder.contains(".."), !folder.hasPrefix("/") else {
+            throw reader.problem("\(key) names a folder inside the lessons folder, such as site/other", at: reader.line(of: key))
+        }
+        let path = lessonsDirectory + "/" + folder
+        guard FileReading.exists(path + "/index.html") else {
+            throw reader.problem("\(key) folder \(folder) has no index.html", at: reader.line(of: key))
+        }
+        return path
     }
 
     /// Reads a `NAME.server.yaml` file.

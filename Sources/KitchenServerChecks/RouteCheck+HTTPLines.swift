@@ -107,6 +107,14 @@ extension RouteCheck {
         return try revalidationProblem(reference: reference, names: names, learnerRoutes: learnerRoutes, referenceRoutes: referenceRoutes, context: context)
     }
 
+    /// How many requests `sequenceProblem` sends to each route set.
+    func sequenceRequestCount(reference: RouteDefinition, learner: RouteDefinition) -> Int {
+        let limits = [reference.http.limitPerMinute, learner.http.limitPerMinute].compactMap { $0 }
+        let limitRequests = limits.max().map { min($0, 1000) + 1 } ?? 0
+        let cached = reference.http.cacheSeconds != nil || learner.http.cacheSeconds != nil
+        return limitRequests + (cached ? (change == nil ? 2 : 3) : 0)
+    }
+
     /// GET, then GET with If-None-Match of the tag each route gave; then, when the step names a
     /// `change`, the change and the same conditional GET again: a 304 for changed data fails.
     func revalidationProblem(reference: RouteDefinition, names: Set<String>, learnerRoutes: [RouteDefinition],

@@ -129,7 +129,8 @@ struct RouteCheck: Check {
                                              referenceRoutes: referenceRoutes, context: context) {
             return problem
         }
-        return .pass("Correct: your route answered all \(probes.count) probe requests like the reference, and left the database the same way.")
+        let count = probes.count + sequenceRequestCount(reference: reference, learner: learnerRoute)
+        return .pass("Correct: your route answered all \(count) probe requests like the reference, and left the database the same way.")
     }
 
     /// One probe sent to both route sets, and what differs in status, the body's fields (a GET's

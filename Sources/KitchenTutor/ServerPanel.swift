@@ -27,6 +27,8 @@ public final class ServerPanel {
     var routesFile: String?
     public internal(set) var learnerRoutes: [RouteDefinition] = []
     var currentSpec: ServerSpec?
+    /// The lesson's second origin, when its spec names `other-site`.
+    let otherSite = OtherSite()
 
     /// A request worth trying on what is served now: the first resource of the spec (a lesson's
     /// data, not Kitchen's), else a route the learner wrote, else the echo route.
@@ -52,7 +54,10 @@ public final class ServerPanel {
     }
 
     public func stop() {
-        try? Blocking.run { [server] in await server.stop() }
+        try? Blocking.run { [server, otherSite] in
+            await otherSite.stop(beside: server)
+            await server.stop()
+        }
     }
 
     /// Serves `spec` from the database at `path` from the next request on, with the learner's
@@ -72,6 +77,7 @@ public final class ServerPanel {
             }
         }
         rebuildRoutes()
+        serveOtherSite(spec?.otherSiteDirectory)
     }
 
     /// Adds or replaces the learner's routes, saves them, and says what changed.

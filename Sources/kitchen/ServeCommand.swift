@@ -87,10 +87,18 @@ struct ServeCommand: ParsableCommand {
         }
         output.write("http://127.0.0.1:\(started.port)\n")
         if let note = started.note { printError(note) }
+        let otherSite = OtherSite()
+        if let folder = spec?.otherSiteDirectory {
+            let url = try? Blocking.run { try await otherSite.serve(folder, beside: server) }
+            printError(url.map { "Other site (another origin, for cors other-site): \($0 ?? "")" } ?? "The other site did not start.")
+        }
         printError("Serving \(path). Ctrl-C stops.")
         while kitchen_sigint_take() == 0 {
             usleep(100_000)
         }
-        try? Blocking.run { await server.stop() }
+        try? Blocking.run {
+            await otherSite.stop(beside: server)
+            await server.stop()
+        }
     }
 }

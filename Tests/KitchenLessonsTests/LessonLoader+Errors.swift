@@ -139,7 +139,7 @@ struct LessonLoaderErrors {
     @Test("a bad check option value names its line", arguments: [
         ("kind: sql-result\norder: random", "'order' must be one of any, strict, not 'random'"),
         ("kind: sql-result\ntolerance: 2", "'tolerance' must be between 0 and 1"),
-        ("kind: sql-error\nerror: OOPS", "'error' must be one of CHECK, UNIQUE, NOT NULL, FOREIGN KEY, PRIMARY KEY, syntax, no such table, no such column, not 'OOPS'"),
+        ("kind: sql-error\nerror: OOPS", "'error' must be one of CHECK, UNIQUE, NOT NULL, FOREIGN KEY, PRIMARY KEY, DATATYPE, syntax, no such table, no such column, not 'OOPS'"),
         ("kind: sql-plan\nuses-index: maybe", "'uses-index' must be true or false"),
     ])
     func badOptionValue(check: String, message: String) throws {

@@ -118,4 +118,62 @@ struct KitchenServeRouteHTTPLinesTests {
         #expect(foreign.status == 200 && foreign.headers["access-control-allow-origin"] == nil)
         #expect(try await serve.interrupt() == 0)
     }
+
+    @Test("a lesson with other-site: kitchen serve starts the second origin, and cors other-site allows it", .timeLimit(.minutes(1)))
+    func otherSite() async throws {
+        let lessons = try TemporaryFolder()
+        defer { lessons.remove() }
+        try FileManager.default.createDirectory(atPath: lessons.file("site/other"), withIntermediateDirectories: true)
+        try "<!doctype html><title>Elsewhere</title>".write(toFile: lessons.file("site/other/index.html"), atomically: true, encoding: .utf8)
+        try """
+            format: 1
+            id: two-sites
+            title: Two sites
+            summary: A page on another origin calls this server.
+            setup:
+              sql: CREATE TABLE dishes (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO dishes VALUES (1, 'Soup');
+            server:
+              other-site: site/other
+              routes: |
+                route GET /dishes
+                  cors other-site
+                  sql SELECT id, name FROM dishes
+                end
+            steps:
+              - id: only
+                title: Only
+                text: One step.
+                task: Say yes.
+                check:
+                  kind: choice
+                  options: [yes, no]
+                hints: [Yes.]
+                solution: "yes"
+                wrong:
+                  - answer: "no"
+                    expect: not the right answer
+            """.write(toFile: lessons.file("two-sites.yaml"), atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(binary: try #require(Tools.kitchen), arguments: ["--lessons", lessons.path, "--lesson", "two-sites"])
+        defer { serve.cleanUp() }
+        let port = try #require(loopbackPort(in: try await serve.line(seconds: 30)))
+        let errors = LineReader(descriptor: serve.stderrDescriptor)
+        var otherSite: String?
+        for _ in 0..<5 {
+            guard let line = try await onOwnThread({ errors.nextLine(seconds: 10) }) else { break }
+            if let range = line.range(of: "http://localhost:") { otherSite = String(line[range.lowerBound...]) }
+            if otherSite != nil { break }
+        }
+        let site = try #require(otherSite, "kitchen serve names the other site on stderr")
+        let page = try await Self.curl([site + "/"])
+        #expect(page.status == 200 && page.body.contains("Elsewhere"), "\(page)")
+        let origins = try await Self.curl([site + "/origins.json"])
+        #expect(origins.body.contains("\"api\":\"http://127.0.0.1:\(port)\""), "\(origins.body)")
+        let allowed = try await Self.curl(["-H", "Origin: \(site)", "http://127.0.0.1:\(port)/dishes"])
+        #expect(allowed.headers["access-control-allow-origin"] == site, "\(allowed)")
+        let foreign = try await Self.curl(["-H", "Origin: http://localhost:1", "http://127.0.0.1:\(port)/dishes"])
+        #expect(foreign.status == 200 && foreign.headers["access-control-allow-origin"] == nil)
+        #expect(try await serve.interrupt() == 0)
+        let otherPort = try #require(Int(site.dropFirst("http://localhost:".count)))
+        #expect(portIsFree(otherPort), "the other site stops with kitchen serve")
+    }
 }

@@ -106,6 +106,10 @@ struct LessonRunFeedback {
                 == "not yet: your statements ran without an error, but this step wants the database to refuse one with a CHECK error — .check for details")
         #expect(Verdict.fail("Not yet: your result is not the one asked for.", ["missing 3 rows, for example:", "  - Tea | 3"]).oneLine
                 == "not yet: missing 3 rows — .check for details")
+        // A behaviour probe's failure names the statement's expectation, not just "does not behave".
+        #expect(Verdict.fail("Not yet: the database does not behave as this step asks.",
+                             ["After your statements, this statement must be refused with a DATATYPE error, but the database accepted it:", "  INSERT INTO t VALUES ('two');"]).oneLine
+                == "not yet: after your statements, this statement must be refused with a DATATYPE error, but the database accepted it — .check for details")
         #expect(Verdict.fail("No route yet: define GET /menu with route GET /menu …").oneLine
                 == "not yet: no route yet: define GET /menu with route GET /menu … — .check for details")
     }
