@@ -36,6 +36,7 @@ test:
 	KITCHEN_HOME=$$(mktemp -d) .build/debug/kitchen lessons test --lessons lessons
 	python3 Tests/browser/restaurant_site_test.py .build/debug/kitchen
 	python3 Tests/browser/cors_other_site_test.py .build/debug/kitchen
+	python3 Tests/browser/stored_xss_test.py .build/debug/kitchen
 
 bench:
 	@scripts/install-deps bench

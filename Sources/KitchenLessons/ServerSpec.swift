@@ -21,6 +21,8 @@ public struct ServerSpec: Sendable, Equatable {
     public var routes: String?
     /// A folder of static files served at `/`, resolved against the lessons folder.
     public var staticDirectory: String?
+    /// Values of the routes' `secret` lines, by name (the environment's KITCHEN_SECRET_NAME wins).
+    public var secrets: [String: String] = [:]
     /// The line of `routes:` in its file, for errors in the route definitions.
     public var routesLine: Int?
     /// `other-site`: a folder of static files Kitchen serves on a second loopback port, another
@@ -44,7 +46,7 @@ public struct ServerSpec: Sendable, Equatable {
 
     static func parse(_ node: Node, file: String, lessonsDirectory: String) throws -> ServerSpec {
         let reader = try YAMLReader(node, file: file, what: "'server'")
-        try reader.checkKeys(allowed: ["resources", "inspection", "routes", "static", "other-site", "sessions"], what: "'server'")
+        try reader.checkKeys(allowed: ["resources", "inspection", "routes", "static", "other-site", "sessions", "secrets"], what: "'server'")
         var spec = ServerSpec(inspection: try reader.bool("inspection") ?? true, routes: try reader.optionalString("routes"))
         spec.routesLine = reader.has("routes") ? reader.line(of: "routes") : nil
         if let folder = try reader.optionalString("static") {
@@ -64,6 +66,7 @@ public struct ServerSpec: Sendable, Equatable {
             }
             spec.sessions = setting
         }
+        spec.secrets = try parseSecrets(reader)
         for item in try reader.list("resources") ?? [] {
             let entry = try YAMLReader(item, file: file, what: "a resource")
             try entry.checkKeys(allowed: ["path", "table"], what: "a resource")
@@ -74,6 +77,25 @@ public struct ServerSpec: Sendable, Equatable {
             spec.resources.append(Resource(path: path, table: try entry.nonEmptyString("table", in: "a resource")))
         }
         return spec
+    }
+
+    /// `secrets:` — a mapping of names to values of at least 8 characters.
+    static func parseSecrets(_ reader: YAMLReader) throws -> [String: String] {
+        guard let node = reader.node("secrets") else { return [:] }
+        let entries = try YAMLReader(node, file: reader.file, what: "'secrets'")
+        var secrets: [String: String] = [:]
+        guard case .mapping(let mapping) = node else { return [:] }
+        for (key, _) in mapping {
+            let name = key.string ?? ""
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw entries.problem("a secret's name is letters, digits and _", at: entries.line(of: name))
+            }
+            guard let value = try entries.optionalString(name), value.count >= 8 else {
+                throw entries.problem("the secret \(name) needs a value of at least 8 characters", at: entries.line(of: name))
+            }
+            secrets[name] = value
+        }
+        return secrets
     }
 
     /// A folder inside the lessons folder holding an index.html, named by `key`.

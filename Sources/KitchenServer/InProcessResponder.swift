@@ -5,10 +5,13 @@ import KitchenSQL
 public struct InProcessResponder: Sendable {
     let routes: RouteTable
     let database: DatabaseAccess
+    /// Masked in the entries it returns, as the live server's log masks them.
+    let secrets: ServerSecrets
 
-    public init(routes: RouteTable, database: DatabaseAccess) {
+    public init(routes: RouteTable, database: DatabaseAccess, secrets: ServerSecrets = ServerSecrets(configured: [:], environment: [:])) {
         self.routes = routes
         self.database = database
+        self.secrets = secrets
     }
 
     public func exchange(_ request: PromptRequest, id: Int) async -> LoggedRequest {
@@ -18,9 +21,9 @@ public struct InProcessResponder: Sendable {
         // Grading's requests come from one client, as if from this machine.
         serverRequest.clientAddress = "127.0.0.1"
         let response = KitchenResponder.finish(await responder.answer(&serverRequest), method: request.method)
-        return LoggedRequest(id: id, time: 0, method: request.method, path: request.path, query: request.query, headers: headers,
+        return secrets.mask(LoggedRequest(id: id, time: 0, method: request.method, path: request.path, query: request.query, headers: headers,
                              body: serverRequest.body, status: response.status, responseHeaders: response.headers,
-                             responseBody: response.body, durationMilliseconds: 0, explanation: response.explanation)
+                             responseBody: response.body, durationMilliseconds: 0, explanation: response.explanation))
     }
 }
 

@@ -15,6 +15,8 @@ struct KitchenResponder: HTTPResponder {
     let log: RequestLog
     let limits: ServerLimits
     var instance = InstanceIdentity()
+    /// Secret values never reach the log.
+    var secrets = ServerSecrets(configured: [:], environment: [:])
     /// The listening port, for checking `Host`; set by `MiniServer` once it is bound.
     var bound = BoundPort()
 
@@ -53,13 +55,13 @@ struct KitchenResponder: HTTPResponder {
         let elapsed = ContinuousClock.now - started
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        log.record(LoggedRequest(
+        log.record(secrets.mask(LoggedRequest(
             id: 0, time: Double(now.tv_sec) + Double(now.tv_nsec) / 1e9, method: method, path: path, query: rawQuery,
             headers: headers, body: body, status: response.status, responseHeaders: response.headers,
             responseBody: response.body,
             durationMilliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000,
             explanation: response.explanation
-        ))
+        )))
         return makeResponse(response)
     }
 

@@ -7,12 +7,14 @@ struct LearnerRoute: RouteHandler {
     let sessions: SessionStore
     /// Counts requests for a `limit` line.
     let limiter: RateLimiter?
+    /// The values of `secret` lines, and what the response must never show.
+    var secrets = ServerSecrets(configured: [:], environment: [:])
 
     func respond(to request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse {
         if let refusal = refusalOverLimit(request) { return applyingHTTPLines(to: refusal, request: request) }
         var response: ServerResponse
         if isCacheable {
-            let key = "\(definition.method) \(definition.path)\u{1F}\(definition.sql ?? "")\u{1F}\(request.path)?\(request.rawQuery)"
+            let key = "\(definition.method) \(definition.path)\u{1F}\(definition.source)\u{1F}\(request.path)?\(request.rawQuery)"
             let route = self
             response = try await database.cachedRead(key: key) { connection, role in
                 try route.answer(request, role: role, connection: connection)
@@ -21,7 +23,10 @@ struct LearnerRoute: RouteHandler {
             response = try await answer(request, database: database)
         }
         if definition.isUnsafe { response.headers.append(("X-Kitchen-Unsafe", "true")) }
-        return applyingHTTPLines(to: response, request: request)
+        if definition.options.bindsUndeclared { response.headers.append(("X-Kitchen-Unsafe", "bind-undeclared")) }
+        // Masked before the HTTP lines too, so a `cache` line's ETag is a hash of the masked body,
+        // never of one holding the secret.
+        return secrets.mask(applyingHTTPLines(to: secrets.mask(response), request: request))
     }
 
     /// A GET whose answer depends only on the request target and the data: no session, no
@@ -29,7 +34,8 @@ struct LearnerRoute: RouteHandler {
     /// (a conservative look at the text: a false "no" only costs a cache miss).
     var isCacheable: Bool {
         guard definition.method == "GET", !definition.requiresAuth, !definition.isLogout, !definition.isUnsafe,
-              definition.ownerSQL == nil, definition.loginSQL == nil, let sql = definition.sql else { return false }
+              definition.ownerSQL == nil, definition.loginSQL == nil, !definition.options.runsSeveralStatements,
+              definition.options.secrets.isEmpty, let sql = definition.sql else { return false }
         let lower = sql.lowercased()
         let changing = ["random", "now", "current_", "changes", "last_insert_rowid", "sqlite_", "date", "time", "julianday",
                         "strftime", "unixepoch", "bcrypt"]
@@ -40,7 +46,7 @@ struct LearnerRoute: RouteHandler {
     /// the writer thread otherwise; a GET whose SQL turns out to write moves to the writer.
     func answer(_ request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse {
         let route = self
-        if definition.method == "GET" && definition.loginSQL == nil && !definition.isLogout {
+        if definition.method == "GET" && definition.loginSQL == nil && !definition.isLogout && !definition.options.runsSeveralStatements {
             return try await database.read { connection, role in try route.answer(request, role: role, connection: connection) }.value
         }
         return try await database.write { connection in try route.answer(request, role: .writer, connection: connection) }
@@ -78,6 +84,8 @@ struct LearnerRoute: RouteHandler {
         if !problems.isEmpty {
             return .error(422, "the data is not valid", extra: [("fields", .object(problems.map { ($0.0, .string($0.1)) }))])
         }
+        inputs = RouteInputs.bindable(inputs, for: definition)
+        if let refusal = bindSecrets(into: &inputs) { return refusal }
         do {
             return try answerWithSQL(request, inputs: inputs, currentUser: currentUser, role: role, connection: connection)
         } catch let error as DatabaseError {
@@ -109,14 +117,21 @@ struct LearnerRoute: RouteHandler {
             return .json(200, .object([("token", .string(token)), ("user_id", .integer(user))]),
                          headers: [("Set-Cookie", "session=\(token); HttpOnly; SameSite=Strict; Path=/")])
         }
+        if definition.options.runsSeveralStatements {
+            return try answerWithStatements(request, inputs: inputs, role: role, connection: connection)
+        }
         guard let sql = definition.sql else { return ServerResponse(status: 204) }
         return shape(try run(sql, inputs: inputs, role: role, on: connection), request: request)
     }
 
     func shape(_ result: (columns: [String], rows: [[DatabaseValue]], changes: Int, lastRowID: Int64), request: ServerRequest) -> ServerResponse {
         let objects = result.rows.map { row in JSONValue.object(zip(result.columns, row).map { ($0, JSONValue($1)) }) }
-        let isItemPath = definition.path.segments.last.map { if case .parameter = $0 { true } else { false } } ?? false
+        let isItemPath = definition.options.answersOne
+            || definition.path.segments.last.map { if case .parameter = $0 { true } else { false } } ?? false
         switch definition.method {
+        case "GET" where definition.options.answersHTML:
+            return RouteHTML.render(definition.options.template, objects: objects, answersOneObject: isItemPath)
+                ?? .error(404, "nothing at \(request.path)")
         case "GET":
             if isItemPath {
                 guard let first = objects.first else { return .error(404, "nothing at \(request.path)") }

@@ -15,7 +15,9 @@ public final class MiniServer: Sendable {
     public let log: RequestLog
     public let limits: ServerLimits
     /// Raw bytes of recent exchanges, for `.wire`.
-    public let wire = WireLog()
+    public let wire: WireLog
+    /// The values of routes' `secret` lines, masked in responses, the log and `.wire`.
+    public let secrets: ServerSecrets
     /// Logged-in sessions of routes with `auth`.
     public let sessions: SessionStore
     /// Which instance this server is when several serve one database (`kitchen serve --instances`).
@@ -34,6 +36,9 @@ public final class MiniServer: Sendable {
         self.log = log
         self.limits = limits
         self.sessions = SessionStore(database: database)
+        let secrets = ServerSecrets()
+        self.secrets = secrets
+        self.wire = WireLog(secrets: secrets)
     }
 
     /// The port it listens on, while running.
@@ -61,7 +66,7 @@ public final class MiniServer: Sendable {
         // Hummingbird's info lines would land in the middle of the prompt.
         logger.logLevel = .critical
         let (portStream, portContinuation) = AsyncStream<Result<Int, any Error>>.makeStream()
-        let responder = KitchenResponder(routes: routes, database: database, log: log, limits: limits, instance: instance)
+        let responder = KitchenResponder(routes: routes, database: database, log: log, limits: limits, instance: instance, secrets: secrets)
         let bound = responder.bound
         let limits = self.limits
         let server: HTTPServerBuilder = HTTPServerBuilder { [wire] responder in

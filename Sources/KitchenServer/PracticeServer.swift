@@ -3,7 +3,8 @@
 /// (replacing any route with the same method and path).
 public enum PracticeRoutes {
     public static func routes(resources: [(path: String, table: String)], inspection: Bool, staticDirectory: String?,
-                              lessonRoutes: [RouteDefinition], learnerRoutes: [RouteDefinition], sessions: SessionStore) -> [Route] {
+                              lessonRoutes: [RouteDefinition], learnerRoutes: [RouteDefinition], sessions: SessionStore,
+                              secrets: ServerSecrets = ServerSecrets(configured: [:], environment: [:])) -> [Route] {
         var routes = resources.flatMap { TableResource(path: $0.path, table: $0.table).routes(origin: .practice) }
         if inspection { routes += InspectionRoutes.routes() }
         if let staticDirectory {
@@ -11,9 +12,9 @@ public enum PracticeRoutes {
             routes.append(Route(method: "GET", pattern: PathPattern("/"), origin: .staticFiles, handler: files))
             routes.append(Route(method: "GET", pattern: PathPattern("/:file"), origin: .staticFiles, handler: files))
         }
-        routes += lessonRoutes.map { route(for: $0, origin: .lesson, sessions: sessions) }
+        routes += lessonRoutes.map { route(for: $0, origin: .lesson, sessions: sessions, secrets: secrets) }
         for definition in learnerRoutes {
-            let route = route(for: definition, origin: .learner, sessions: sessions)
+            let route = route(for: definition, origin: .learner, sessions: sessions, secrets: secrets)
             routes.removeAll { $0.method == route.method && $0.pattern == route.pattern }
             routes.append(route)
         }
@@ -21,7 +22,10 @@ public enum PracticeRoutes {
     }
 
     /// A route written in the route language.
-    public static func route(for definition: RouteDefinition, origin: RouteOrigin, sessions: SessionStore) -> Route {
-        Route(method: definition.method, pattern: definition.path, origin: origin, handler: LearnerRoute(definition: definition, sessions: sessions), definition: definition)
+    public static func route(for definition: RouteDefinition, origin: RouteOrigin, sessions: SessionStore,
+                             secrets: ServerSecrets = ServerSecrets(configured: [:], environment: [:])) -> Route {
+        var handler = LearnerRoute(definition: definition, sessions: sessions)
+        handler.secrets = secrets
+        return Route(method: definition.method, pattern: definition.path, origin: origin, handler: handler, definition: definition)
     }
 }

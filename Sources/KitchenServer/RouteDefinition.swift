@@ -14,6 +14,8 @@ public struct RouteDefinition: Sendable, Equatable {
     public var isLogout = false
     /// Marked unsafe: `{name}` splices raw input into the SQL (the injection lesson).
     public var isUnsafe = false
+    /// Inputs, secrets, one object, several statements and HTML (RouteOptions.swift).
+    public var options = RouteOptions()
     /// `header`, `cache`, `limit` and `cors` lines.
     public var http = RouteHTTPLines()
     /// The definition as written, for `.route` and for saving.

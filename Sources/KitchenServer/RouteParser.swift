@@ -77,6 +77,7 @@ public enum RouteParser {
             if definition.ownerSQL != nil && !definition.requiresAuth {
                 throw error(index - 1, "end", column: 1, "owner needs auth: add a line auth to \(definition.key)")
             }
+            try RouteOptionLines.finish(&definition, line: index - 1)
             try validateParameters(definition, line: index - 1, text: "end")
             try validateHTTPLines(definition, line: index - 1)
             definitions.append(definition)
@@ -129,11 +130,8 @@ public enum RouteParser {
         switch first.text.lowercased() {
         case "required", "optional":
             definition.rules.append(try rule(words, line: line, number: number))
-        case "sql":
-            guard definition.sql == nil else { throw error(number, line, column: first.column, "a route has one sql line; this is a second one") }
-            guard !rest().isEmpty else { throw error(number, line, column: first.column + 4, "the statement after sql is missing") }
-            definition.sql = rest()
-            definition.statementSources.append(source(of: rest(), in: line, number: number))
+        case let keyword where RouteOptionLines.keywords.contains(keyword):
+            try RouteOptionLines.parse(keyword, rest: rest(), words: words, line: line, number: number, into: &definition)
         case "auth":
             guard words.count == 1 else { throw error(number, line, column: words[1].column, "auth takes nothing after it") }
             definition.requiresAuth = true
@@ -150,7 +148,7 @@ public enum RouteParser {
         case let word where httpLineWords.contains(word):
             try httpLine(line, number: number, words: words, into: &definition)
         default:
-            throw error(number, line, column: first.column, "unknown line \(first.text): use required, optional, sql, auth, owner, login, logout, header, cache, limit, cors or end")
+            throw error(number, line, column: first.column, "unknown line \(first.text): use required, optional, sql, respond, one, html, secret, auth, owner, login, logout, header, cache, limit, cors, bind-undeclared or end")
         }
     }
 
@@ -225,6 +223,7 @@ public enum RouteParser {
                             "{…} pastes raw input into SQL and is only allowed on a route marked unsafe; use a parameter such as :\(sql[sql.index(after: open)...].prefix { $0 != "}" })")
             }
         }
+        try RouteInputs.validate(definition, line: line, text: text)
     }
 
     /// Where `sql` (the end of `line`, trimmed) starts.

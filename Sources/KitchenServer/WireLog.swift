@@ -18,7 +18,12 @@ public final class WireLog: Sendable {
     let capacity = 50
     let byteLimit = 64 * 1024
 
-    public init() {}
+    /// Whose values `.wire` never shows.
+    let secrets: ServerSecrets
+
+    public init(secrets: ServerSecrets = ServerSecrets(configured: [:], environment: [:])) {
+        self.secrets = secrets
+    }
 
     /// Appends bytes to the exchange `index`, or starts one when `index` is nil; returns its index.
     func append(_ bytes: ByteBuffer, inbound: Bool, to index: Int?) -> Int {
@@ -50,11 +55,13 @@ public final class WireLog: Sendable {
 
     /// The latest exchange whose request starts with `requestLine` (e.g. `GET /menu`).
     public func latest(startingWith requestLine: String? = nil) -> Exchange? {
-        exchanges.withLock { exchanges in
+        let found = exchanges.withLock { exchanges in
             guard let requestLine else { return exchanges.last }
             let prefix = Array(requestLine.utf8)
             return exchanges.last { $0.request.starts(with: prefix) }
         }
+        // Masked as they are read: a value may have crossed the socket split over two reads.
+        return found.map { Exchange(request: secrets.mask($0.request), response: secrets.mask($0.response)) }
     }
 
     public func clear() {

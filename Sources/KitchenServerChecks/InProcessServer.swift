@@ -16,9 +16,10 @@ public struct InProcessServer: Sendable {
         self.database = DatabaseAccess(connection: database)
         let sessions = SessionStore(database: self.database)
         self.sessions = sessions
-        routes = RouteTable(PracticeRoutes.routes(for: spec, learnerRoutes: extraRoutes, sessions: sessions))
+        let secrets = ServerSecrets(configured: spec?.secrets ?? [:])
+        routes = RouteTable(PracticeRoutes.routes(for: spec, learnerRoutes: extraRoutes, sessions: sessions, secrets: secrets))
         routes.otherSite.set(origins: [CORSPolicy.otherSiteStandIn])
-        self.responder = InProcessResponder(routes: routes, database: self.database)
+        self.responder = InProcessResponder(routes: routes, database: self.database, secrets: secrets)
     }
 
     /// Sends each request in order and returns the log of what was received and answered.

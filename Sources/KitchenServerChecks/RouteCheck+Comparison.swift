@@ -18,6 +18,9 @@ extension RouteCheck {
             guard wantedNames != gotNames else { return nil }
             return "the \(exchange.expected.status) answer names the fields \(gotNames.isEmpty ? "none" : gotNames.joined(separator: ", ")); expected \(wantedNames.joined(separator: ", "))"
         }
+        if want == nil || got == nil {
+            return RouteOptionChecks.pageDifference(expected: exchange.expected.responseBody, actual: exchange.learner.responseBody)
+        }
         var differences = Self.valueDifferences(want, got)
         guard !differences.isEmpty else { return nil }
         // Values that change from one run to the next are not the learner's doing.

@@ -100,6 +100,12 @@ struct RouteCheck: Check {
                 "and use a parameter such as :name, which SQLite binds as a plain value.",
             ])
         }
+        if let written = RouteOptionChecks.writtenSecret(in: answer.text, spec: context.lesson.server) { return written }
+        if learnerRoute.options.bindsUndeclared && !reference.options.bindsUndeclared {
+            return .fail("Not yet: your route \(key) has the line bind-undeclared: any field a client adds binds to its SQL.", [
+                "That is the mass-assignment demonstration. Remove the line; then only declared inputs bind.",
+            ])
+        }
         let items = try itemProbes(for: reference, routes: referenceRoutes, context: context)
         var probes = makeProbes(for: reference) + items.probes + userProbes(for: reference, secondTarget: items.secondTarget)
             + corsProbes(reference: reference, learner: learnerRoute)

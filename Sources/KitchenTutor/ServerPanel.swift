@@ -53,7 +53,7 @@ public final class ServerPanel {
 
     /// The practice routes, then the learner's on top.
     func rebuildRoutes() {
-        server.routes.replaceAll(PracticeRoutes.routes(for: currentSpec, learnerRoutes: learnerRoutes, sessions: server.sessions))
+        server.routes.replaceAll(PracticeRoutes.routes(for: currentSpec, learnerRoutes: learnerRoutes, sessions: server.sessions, secrets: server.secrets))
         if let sessionsOverride { server.sessions.storage = sessionsOverride }
     }
 
@@ -87,6 +87,7 @@ public final class ServerPanel {
         server.database.switchTo(path: path)
         currentSpec = spec
         server.sessions.closeAll()
+        server.secrets.configure(spec?.secrets ?? [:])
         self.routesFile = routesFile
         learnerRoutes = []
         if let routesFile, let text = try? FileReading.read(routesFile) {
@@ -106,7 +107,7 @@ public final class ServerPanel {
             let replaced = learnerRoutes.contains { $0.key == definition.key }
             learnerRoutes.removeAll { $0.key == definition.key }
             learnerRoutes.append(definition)
-            server.routes.add(PracticeRoutes.route(for: definition, origin: .learner, sessions: server.sessions))
+            server.routes.add(PracticeRoutes.route(for: definition, origin: .learner, sessions: server.sessions, secrets: server.secrets))
             session.output.writeLine(session.style.green(replaced ? "Route \(definition.key) replaced." : "Route \(definition.key) added.")
                                      + session.style.dim(" It answers from the next request on."))
         }

@@ -86,7 +86,8 @@ struct ServeCommand: ParsableCommand {
             return
         }
         let server = MiniServer(database: DatabaseAccess(path: path))
-        server.routes.replaceAll(PracticeRoutes.routes(for: spec, learnerRoutes: learnerRoutes, sessions: server.sessions))
+        server.secrets.configure(spec?.secrets ?? [:])
+        server.routes.replaceAll(PracticeRoutes.routes(for: spec, learnerRoutes: learnerRoutes, sessions: server.sessions, secrets: server.secrets))
         if let sessions, let storage = SessionStore.Storage(rawValue: sessions) { server.sessions.storage = storage }
         let output = FileDescriptorOutput(descriptor: 1)
         if let instance {

@@ -152,6 +152,7 @@ struct LearnerRouteHTTPLinesTests {
             route PATCH /dishes/:id
               auth
               cors http://localhost:8080
+              required price number
               sql UPDATE menu_items SET price = :price WHERE id = :id
             end
             route DELETE /dishes/:id = DELETE FROM menu_items WHERE id = :id

@@ -470,7 +470,7 @@ final class ServeProcess: @unchecked Sendable {
     private var exitStatus: Int32?
 
     /// `prepareHome` writes into the Kitchen home before the process starts (saved routes, …).
-    init(binary: String, arguments: [String], prepareHome: (TemporaryFolder) throws -> Void = { _ in }) throws {
+    init(binary: String, arguments: [String], environment extra: [String: String] = [:], prepareHome: (TemporaryFolder) throws -> Void = { _ in }) throws {
         home = try TemporaryFolder()
         try prepareHome(home)
         var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
@@ -496,6 +496,7 @@ final class ServeProcess: @unchecked Sendable {
 
         var environment = ProcessInfo.processInfo.environment
         environment["KITCHEN_HOME"] = home.path
+        environment.merge(extra) { $1 }
         let argv = [binary, "serve", "--lessons", Tools.lessons] + arguments
         let envp = environment.map { "\($0.key)=\($0.value)" }
         var pid = pid_t()
