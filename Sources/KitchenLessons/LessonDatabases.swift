@@ -139,7 +139,10 @@ public final class LessonDatabases {
             try variant(ofStep: index)
         }
         context.makeSchemaOnly = { [self] in try schemaOnly(ofStep: index) }
-        if let memo = memos[index] { context.memo = memo } else { memos[index] = context.memo }
+        // Only the step being graded keeps its memo: the kept reference servers hold whole database
+        // copies, and SQLite's heap limit is one for the whole process, so memos of steps left
+        // behind would starve every other connection (a curriculum run ends in SQLITE_NOMEM).
+        if let memo = memos[index] { context.memo = memo } else { memos = [index: context.memo] }
         return context
     }
 
