@@ -125,11 +125,10 @@ extension Tutor {
         session.output.flush()
     }
 
-    /// Lesson text may say `{{server}}` for the running server's address (`http://127.0.0.1:PORT`
-    /// while it is stopped), so a curl example can be copied as it is.
+    /// Lesson text with `{{server}}` filled in with the running server's address
+    /// (`http://127.0.0.1:PORT` while it is stopped), the one way every front end fills it.
     func fillingPlaceholders(_ text: String) -> String {
-        guard text.contains("{{server}}") else { return text }
-        return text.replacing("{{server}}", with: panel?.server.url ?? "http://127.0.0.1:PORT")
+        ServerPlaceholder.filling(text, serverURL: panel?.server.url)
     }
 
     func updatePrompt() {

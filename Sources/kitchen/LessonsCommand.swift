@@ -90,7 +90,11 @@ extension LessonsCommand {
             }
             if let step {
                 let found = try LessonLookup.step(step, of: found)
-                print("# \(found.title)\n\n\(found.text.trimmingTrailingNewlines())\n\nTask: \(found.task)")
+                let text = ServerPlaceholder.filling(found.text.trimmingTrailingNewlines(), serverURL: nil)
+                let task = ServerPlaceholder.filling(found.task, serverURL: nil)
+                print("# \(found.title)\n\n\(text)\n\nTask: \(task)")
+                // No server runs here, so the address keeps PORT for its port; say what that is.
+                if ServerPlaceholder.appears(in: found.text, found.task) { print("\n(\(ServerPlaceholder.noteWithoutServer))") }
                 return
             }
             print("# \(found.title)\n\n\(found.summary)\n")

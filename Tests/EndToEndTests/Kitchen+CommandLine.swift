@@ -69,4 +69,17 @@ struct KitchenCommandLine {
         let listed = try KitchenBinary.run(["lessons", "list", "--format", "json", "--lessons", "lessons"])
         #expect(listed.status == 0)
     }
+
+    @Test("lessons show fills {{server}} as the tutor does, and says what PORT is since no server runs")
+    func showFillsServerAddress() throws {
+        // The server-itself lesson's first step shows `curl -i {{server}}/categories`.
+        let shown = try KitchenBinary.run(["lessons", "show", "server-itself", "1", "--lessons", Self.lessons])
+        #expect(shown.status == 0, "\(shown.err)")
+        #expect(!shown.out.contains("{{"), "\(shown.out)")
+        #expect(shown.out.contains("curl -i http://127.0.0.1:PORT/categories"), "\(shown.out)")
+        #expect(shown.out.contains("PORT: the server's port, shown when Kitchen starts"), "\(shown.out)")
+        let plain = try KitchenBinary.run(["lessons", "show", "tour", "1", "--lessons", Self.lessons])
+        #expect(plain.status == 0)
+        #expect(!plain.out.contains("PORT"), "the note only where the text has the address")
+    }
 }

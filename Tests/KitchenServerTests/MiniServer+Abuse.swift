@@ -243,21 +243,42 @@ struct MiniServerSlowClientTests {
     func deadlinePerConnection() async throws {
         try await withLiveServer(limits: Self.shortLimits) { live async throws in
             let port = live.port
+            let dripStarted = ContinuousClock.now
             async let closedAfter = onOwnThread {
                 try Self.dribble(port: port, prefix: "POST /echo HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n",
                                  drip: String(repeating: "z", count: 100), maximumBytes: 8)
             }
-            // A busy neighbour: a complete request every 250 ms while the slow client drips.
-            var answered = 0
+            // Busy neighbours: three clients, each sending a complete request about every 100 ms
+            // while the slow client drips. Three, so that one round trip stalled by the machine's
+            // load leaves no long quiet spell at the server.
             let until = ContinuousClock.now + .seconds(9)
-            while ContinuousClock.now < until {
-                let (response, _) = try await onOwnThread { try rawExchange(port: port, MiniServerAbuseTests.wellFormed(port: port)) }
-                if response?.status == 200 { answered += 1 }
-                try await Task.sleep(for: .milliseconds(250))
+            let answers = try await withThrowingTaskGroup(of: [(ContinuousClock.Instant, Bool)].self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        var sent: [(ContinuousClock.Instant, Bool)] = []
+                        while ContinuousClock.now < until {
+                            let at = ContinuousClock.now
+                            let (response, _) = try await onOwnThread { try rawExchange(port: port, MiniServerAbuseTests.wellFormed(port: port)) }
+                            sent.append((at, response?.status == 200))
+                            try await Task.sleep(for: .milliseconds(100))
+                        }
+                        return sent
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
             }
             let seconds = try await closedAfter
-            #expect(answered >= 10)
+            #expect(answers.allSatisfy { $0.1 }, "\(answers.filter { !$0.1 }.count) of \(answers.count) neighbour requests not answered 200")
             #expect(seconds != nil, "the slow client was still connected after 8 body bytes over 8 s with a 2 s request timeout")
+            // What makes the test able to fail: a server with one shared clock is reset by every
+            // neighbour request, so it never closes the slow client only if those requests came
+            // closer than 2 s (the request timeout) apart for as long as the slow client was
+            // connected. That is asserted here, instead of a count of requests in 9 s, which a
+            // loaded machine cannot promise.
+            let closedAt = dripStarted + .seconds(seconds ?? 9)
+            let arrivals = [dripStarted] + answers.map(\.0).filter { $0 < closedAt }.sorted() + [closedAt]
+            let widestGap = zip(arrivals, arrivals.dropFirst()).map { $1 - $0 }.max() ?? .seconds(9)
+            #expect(widestGap < .seconds(2), "the neighbours' requests were \(widestGap) apart at the widest while the slow client was connected, too sparse to reset a 2 s clock")
         }
     }
 

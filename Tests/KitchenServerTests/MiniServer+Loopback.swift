@@ -124,15 +124,26 @@ struct MiniServerLoopbackTests {
 
     @Test("a wanted free port is used as is")
     func freePortIsUsed() async throws {
-        let held = try HeldPort()
-        let port = held.port
-        held.close()
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let server = MiniServer(database: DatabaseAccess(path: try PracticeDatabase.create(in: folder)))
-        let started = try await server.start(port: port)
-        #expect(started.port == port)
-        #expect(started.note == nil)
-        await server.stop()
+        // A port found free can be taken by a parallel test before the server binds it (a race no
+        // test can close). Such a fallback must say so, and then a fresh port is tried; a server
+        // that never uses a free wanted port fails all five tries.
+        var usedAsIs = false
+        for _ in 0..<5 where !usedAsIs {
+            let held = try HeldPort()
+            let port = held.port
+            held.close()
+            let started = try await server.start(port: port)
+            if started.port == port {
+                #expect(started.note == nil)
+                usedAsIs = true
+            } else {
+                #expect(started.note?.contains("port \(port) is in use") == true, "moved from \(port) to \(started.port) without saying why: \(started.note ?? "no note")")
+            }
+            await server.stop()
+        }
+        #expect(usedAsIs, "a free wanted port was never used as is in five tries")
     }
 }
