@@ -32,6 +32,7 @@ struct RouteExportSourceTests {
               required table_no integer 1..12
               optional note text length ..200
               optional size text one-of small|large
+              optional ordered_at date
               sql INSERT INTO orders (table_no, ordered_at) VALUES (:table_no, :ordered_at) RETURNING *
             end
             """)
@@ -42,7 +43,7 @@ struct RouteExportSourceTests {
         #expect(source.contains(#"Field("size", "text", one_of=["small", "large"]),"#))
         #expect(source.contains(#"bind(values, "table_no", "ordered_at")"#))
         #expect(!source.contains("SESSIONS") && !source.contains("import bcrypt"))
-        let login = try RouteParser.parse("route POST /login\n  required email email\n  login SELECT id FROM users WHERE email = :email AND bcrypt_verify(:password, password_hash)\nend")
+        let login = try RouteParser.parse("route POST /login\n  required email email\n  required password text\n  login SELECT id FROM users WHERE email = :email AND bcrypt_verify(:password, password_hash)\nend")
         let withSessions = RouteExport.source(of: login, for: .flask)
         #expect(withSessions.contains("SESSIONS = {}") && withSessions.contains("import bcrypt"))
         #expect(withSessions.contains(#"g.db.create_function("bcrypt_verify", 2, bcrypt_verify)"#))
