@@ -343,15 +343,9 @@ enum ExpressExport {
     }
 
     static func call(_ sql: String, _ route: ExportedRoute) -> String {
-        let names = RouteExport.parameterNames(in: sql).map { RouteExport.literal($0) }
-        let bound = "bind(values\(names.isEmpty ? "" : ", " + names.joined(separator: ", ")))"
-        guard route.definition.isUnsafe else { return "run(\(RouteExport.literal(sql)), \(bound))" }
-        var text = RouteExport.literal(sql)
-        for name in RouteExport.spliceNames(in: sql) {
-            // UNSAFE on purpose (Kitchen's `unsafe` route, the injection lesson): raw input pasted into SQL.
-            text += ".replaceAll(\(RouteExport.literal("{" + name + "}")), String(values[\(RouteExport.literal(name))] ?? \(RouteExport.literal("{" + name + "}"))))"
+        RouteExport.call(sql, route, comment: { "/* \($0) */" }) { name in
+            ".replaceAll(\(RouteExport.literal("{" + name + "}")), String(values[\(RouteExport.literal(name))] ?? \(RouteExport.literal("{" + name + "}"))))"
         }
-        return "run(\(text), \(bound)) /* UNSAFE: input pasted into the SQL text; never do this */"
     }
 
     static func field(_ rule: FieldRule) -> String {

@@ -25,6 +25,17 @@ public enum RouteExport {
     /// carried into the app as a comment (lines added to the language later included).
     static let translatedWords: Set<String> = ["route", "required", "optional", "sql", "auth", "owner", "login", "logout", "end"]
 
+    /// `run(SQL, bind(values, …))` in either language; on an unsafe route, each splice first,
+    /// written by `splice` in the app's language, and said out loud in a `comment`.
+    static func call(_ sql: String, _ route: ExportedRoute, comment: (String) -> String, splice: (String) -> String) -> String {
+        let names = parameterNames(in: sql).map { literal($0) }
+        let bound = "bind(values\(names.isEmpty ? "" : ", " + names.joined(separator: ", ")))"
+        guard route.definition.isUnsafe else { return "run(\(literal(sql)), \(bound))" }
+        // UNSAFE on purpose (Kitchen's `unsafe` route, the injection lesson): raw input pasted into SQL.
+        let text = literal(sql) + spliceNames(in: sql).map(splice).joined()
+        return "run(\(text), \(bound)) " + comment("UNSAFE: input pasted into the SQL text; never do this")
+    }
+
     /// The lines of `definition` the export does not translate, as written.
     public static func untranslatedLines(of definition: RouteDefinition) -> [String] {
         let lines = definition.source.split(separator: "\n").map { String($0).trimmed }
