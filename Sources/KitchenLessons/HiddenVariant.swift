@@ -101,6 +101,7 @@ enum HiddenVariant {
                         let lowered = name.lowercased()
                         return !foreign.contains(lowered) && lowered != "id" && !lowered.hasSuffix("_id")
                     }
+                try moveNulls(of: table, copiesAfter: after, in: database)
                 for column in columns {
                     let quotedColumn = SQLIdentifier.quote(column)
                     let flags = try database.fetchAll("""
@@ -248,6 +249,26 @@ enum HiddenVariant {
             try? database.execute("ROLLBACK TO renumber")
             try? database.execute("RELEASE renumber")
             try? database.execute("DROP TABLE IF EXISTS temp.kitchen_renumber")
+        }
+    }
+
+    /// Sets each nullable column to NULL in a quarter of the copies (a different quarter for each
+    /// column), so a condition that picks today's rows through another column that happens to be
+    /// NULL in the same rows (`to_station IS NULL` for "rides without minutes", `fare = 0`) differs.
+    /// A NULL breaks no CHECK, UNIQUE or foreign key; a CHECK that refuses it skips the row.
+    private static func moveNulls(of table: String, copiesAfter after: Int64, in database: Connection) throws {
+        let quoted = SQLIdentifier.quote(table)
+        let nullable = try database.fetchAll("SELECT name FROM pragma_table_info(?) WHERE pk = 0 AND \"notnull\" = 0 ORDER BY cid", arguments: [.text(table)])
+            .compactMap { $0[0].textValue }
+        for (index, column) in nullable.enumerated() {
+            try database.execute("SAVEPOINT null_column")
+            do {
+                try database.execute("UPDATE OR IGNORE \(quoted) SET \(SQLIdentifier.quote(column)) = NULL WHERE rowid > \(after) AND (rowid + \(index)) % 4 = 0")
+                try database.execute("RELEASE null_column")
+            } catch {
+                try database.execute("ROLLBACK TO null_column")
+                try database.execute("RELEASE null_column")
+            }
         }
     }
 
