@@ -426,40 +426,26 @@ func runProgram(_ path: String, _ arguments: [String], timeout: Double = 20) thr
                          stderr: (try? String(contentsOfFile: folder.file("err"), encoding: .utf8)) ?? "")
 }
 
-/// Reads lines from a pipe as they arrive, waiting with poll() (never sleeping) up to a deadline.
+/// Reads lines from a pipe as they arrive, waiting with poll() (never sleeping) up to a deadline:
+/// Kitchen's own reader of a child's output (ChildProcess.readLine), with the bytes after the last
+/// line kept between calls.
 final class LineReader: @unchecked Sendable {
     let descriptor: Int32
     private var pending: [UInt8] = []
-    private(set) var atEnd = false
 
     init(descriptor: Int32) { self.descriptor = descriptor }
 
     func nextLine(seconds: Double) -> String? {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while true {
-            if let newline = pending.firstIndex(of: 10) {
-                let line = String(decoding: pending[..<newline], as: UTF8.self)
-                pending.removeFirst(newline + 1)
-                return line
-            }
-            if atEnd { return nil }
-            let left = deadline - ContinuousClock.now
-            guard left > .zero else { return nil }
-            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let milliseconds = Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000) + 1
-            guard poll(&entry, 1, milliseconds) > 0 else { return nil }
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count <= 0 { atEnd = true } else { pending += buffer[0..<count] }
-        }
+        ChildProcess.readLine(descriptor, seconds: seconds, pending: &pending)
     }
 }
 
 /// `kitchen serve …` running in the background, its stdout read line by line.
 ///
-/// Spawned with posix_spawn and an empty signal mask: a child started by Foundation's Process
-/// inherits the test runner thread's mask, in which SIGINT is blocked, so Ctrl-C could not be
-/// tested. Its pipes are close-on-exec in this process, so no other child keeps them open.
+/// Spawned as Kitchen spawns its children (ChildProcess.spawn: an empty signal mask; a child
+/// started by Foundation's Process inherits the test runner thread's mask, in which SIGINT is
+/// blocked, so Ctrl-C could not be tested). Its pipes are close-on-exec in this process, so no
+/// other child keeps them open.
 final class ServeProcess: @unchecked Sendable {
     let pid: pid_t
     let stdout: LineReader
@@ -477,42 +463,23 @@ final class ServeProcess: @unchecked Sendable {
         guard pipe(&out) == 0, pipe(&err) == 0 else { throw SocketFailure(description: "pipe failed") }
         // Close-on-exec here (dup2 clears it on the child's 1 and 2), so no other child inherits them.
         for descriptor in out + err { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(), defaults = sigset_t()
-        sigemptyset(&empty)
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
         var environment = ProcessInfo.processInfo.environment
         environment["KITCHEN_HOME"] = home.path
         environment.merge(extra) { $1 }
         let argv = [binary, "serve", "--lessons", Tools.lessons] + arguments
-        let envp = environment.map { "\($0.key)=\($0.value)" }
-        var pid = pid_t()
-        let result = withCStrings(argv) { argvPointers in
-            withCStrings(envp) { envPointers in
-                posix_spawn(&pid, binary, &actions, &attributes, argvPointers, envPointers)
+        let spawned: pid_t
+        do {
+            spawned = try ChildProcess.spawn(argv, environment: environment.map { "\($0.key)=\($0.value)" }, ownProcessGroup: false,
+                                             name: binary) { actions in
+                posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+                posix_spawn_file_actions_adddup2(&actions, err[1], 2)
             }
+        } catch {
+            (out + err).forEach { _ = close($0) }
+            throw error
         }
         close(out[1])
         close(err[1])
-        guard result == 0 else {
-            close(out[0])
-            close(err[0])
-            throw SocketFailure(description: "posix_spawn \(binary): \(String(cString: strerror(result)))")
-        }
-        let spawned = pid
         self.pid = spawned
         stdout = LineReader(descriptor: out[0])
         stderrDescriptor = err[0]
@@ -570,13 +537,6 @@ final class ServeProcess: @unchecked Sendable {
         close(stderrDescriptor)
         home.remove()
     }
-}
-
-/// Calls `body` with a NULL-terminated C array of the strings.
-func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    let pointers = strings.map { strdup($0) } + [nil]
-    defer { pointers.forEach { free($0) } }
-    return body(pointers)
 }
 
 /// The port in `http://127.0.0.1:PORT`, or nil when the line is not exactly such a URL.
