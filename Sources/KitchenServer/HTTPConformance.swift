@@ -27,13 +27,17 @@ final class HTTPConformance: ChannelDuplexHandler, RemovableChannelHandler, @unc
     /// True while the parts of a refused request (its body) are dropped.
     private var discarding = false
     let maximumBodyBytes: Int
+    /// Told where requests end, so it knows where the next request line begins.
+    let methodCheck: UnknownMethodCheck?
 
-    init(maximumBodyBytes: Int) {
+    init(maximumBodyBytes: Int, methodCheck: UnknownMethodCheck? = nil) {
         self.maximumBodyBytes = maximumBodyBytes
+        self.methodCheck = methodCheck
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        if case .end = part { methodCheck?.parserEmitted(end: true) } else { methodCheck?.parserEmitted(end: false) }
         switch part {
         case .head(var head):
             // HTTPTypes would keep one of several Host headers; RequestGate refuses the marker.

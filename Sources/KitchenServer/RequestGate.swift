@@ -39,9 +39,7 @@ enum RequestGate {
         if let problem = hostProblem(hosts[0], port: port) {
             return .error(400, problem)
         }
-        guard knownMethods.contains(method) else {
-            return .error(501, "the server does not implement the method \(method); it knows \(knownMethods.sorted().joined(separator: ", "))")
-        }
+        guard knownMethods.contains(method) else { return unknownMethod(method) }
         if let problem = QueryString.problem(rawQuery) {
             return .error(400, problem)
         }
@@ -50,6 +48,12 @@ enum RequestGate {
             return ServerResponse(status: 204, headers: [("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")])
         }
         return nil
+    }
+
+    /// The 501 for a method HTTP does not define; `UnknownMethodCheck` sends it for methods the
+    /// HTTP parser does not know either.
+    static func unknownMethod(_ method: String) -> ServerResponse {
+        .error(501, "the server does not implement the method \(method); it knows \(knownMethods.sorted().joined(separator: ", "))")
     }
 
     /// Why `host` does not name this server, or nil when it does.

@@ -107,8 +107,8 @@ final class WireTap: ChannelDuplexHandler, RemovableChannelHandler, @unchecked S
     }
 }
 
-/// Hummingbird's HTTP/1 channel with a `WireTap` and a request deadline in front, and
-/// `HTTPConformance` after the HTTP/1 parser.
+/// Hummingbird's HTTP/1 channel with a `WireTap`, a request deadline and `UnknownMethodCheck` in
+/// front, and `HTTPConformance` after the HTTP/1 parser.
 ///
 /// `setup` runs once per connection, so each connection gets its own `Deadline`, whose two
 /// handlers sit before and after the HTTP parser (the latter through a per-connection
@@ -126,7 +126,9 @@ struct TappedHTTP1Channel: ServerChildChannel {
         let deadline = Deadline(seconds: requestTimeoutSeconds)
         var configuration = configuration
         configuration.additionalChannelHandlers = { [DeadlineStop(deadline)] }
+        let methodCheck = UnknownMethodCheck()
         do {
+            try channel.pipeline.syncOperations.addHandler(methodCheck, position: .first)
             try channel.pipeline.syncOperations.addHandler(DeadlineStart(deadline), position: .first)
             try channel.pipeline.syncOperations.addHandler(WireTap(log: wire), position: .first)
         } catch {
@@ -136,7 +138,7 @@ struct TappedHTTP1Channel: ServerChildChannel {
         return HTTP1Channel(responder: responder, configuration: configuration).setup(channel: channel, logger: logger).flatMapThrowing { value in
             // Right after NIO's HTTP/1 parser, where the protocol version and parse errors are visible.
             let codec = try channel.pipeline.syncOperations.handler(type: HTTP1ToHTTPServerCodec.self)
-            try channel.pipeline.syncOperations.addHandler(HTTPConformance(maximumBodyBytes: maximumBodyBytes), position: .before(codec))
+            try channel.pipeline.syncOperations.addHandler(HTTPConformance(maximumBodyBytes: maximumBodyBytes, methodCheck: methodCheck), position: .before(codec))
             return value
         }
     }

@@ -249,17 +249,21 @@ struct MiniServerHardeningTests {
     @Test("an unknown method gets 501, a known one the path does not answer 405 with Allow; OPTIONS * gets 204 with Allow")
     func methods() async throws {
         try await withLiveServer { live async throws in
-            // Methods NIO's parser knows (WebDAV's, PURGE) but HTTP does not define; a token the
-            // parser does not know at all (BREW) fails in the parser like any garbage request line
-            // (it reports both as invalidMethod), so it stays a 400.
-            for method in ["PROPFIND", "PURGE"] {
-                let response = try await Self.raw(live, "\(method) /menu HTTP/1.1\r\nHost: 127.0.0.1:\(live.port)\r\nConnection: close\r\n\r\n")
+            // Methods NIO's parser knows (WebDAV's, PURGE) but HTTP does not define, and tokens the
+            // parser does not know at all (BREW; methods are case-sensitive, so `get` too), which
+            // UnknownMethodCheck answers before the parser sees them.
+            for method in ["PROPFIND", "PURGE", "BREW", "get", "M-SEARCH"] {
+                let response = try await Self.raw(live, "\(method) /menu HTTP/1.1\r\nHost: 127.0.0.1:\(live.port)\r\n\r\n")
                 let text = String(decoding: response.body, as: UTF8.self)
                 #expect(response.status == 501, "\(method): \(response.status) \(text)")
+                #expect(text.contains("does not implement the method \(method)"), "\(method): \(text)")
+                #expect(response.headers.contains { $0.0.lowercased() == "date" }, "\(method): \(response.headers)")
             }
             // A malformed request line is still the client's error, not an unknown method.
-            let garbled = try await Self.raw(live, "GET /menu HTTP/9\r\nHost: 127.0.0.1:\(live.port)\r\n\r\n")
-            #expect(garbled.status == 400 || garbled.status == 505, "\(garbled.status)")
+            for garbage in ["GET /menu HTTP/9", "hello there", "BREW /menu", "BREW  /menu HTTP/1.1", "BREW /menu HTTP/2.0", "BR{W /menu HTTP/1.1"] {
+                let garbled = try await Self.raw(live, "\(garbage)\r\nHost: 127.0.0.1:\(live.port)\r\n\r\n")
+                #expect(garbled.status == 400 || garbled.status == 505, "\(garbage): \(garbled.status)")
+            }
             // A method HTTP defines but the path does not answer: 405 with Allow.
             let notAllowed = try await Self.raw(live, "PUT /menu HTTP/1.1\r\nHost: 127.0.0.1:\(live.port)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             #expect(notAllowed.status == 405)
@@ -268,6 +272,66 @@ struct MiniServerHardeningTests {
             #expect(star.status == 204)
             #expect(star.headers.contains { $0.0.lowercased() == "allow" && $0.1.contains("GET") })
         }
+    }
+
+    @Test("501 for an unknown method closes the connection; it is found on a kept-alive connection and in a line split over several writes")
+    func unknownMethodOnTheWire() async throws {
+        try await withLiveServer { live async throws in
+            let port = live.port
+            let host = "Host: 127.0.0.1:\(port)\r\n"
+            let (first, second, closed) = try await onOwnThread { () -> (RawResponse?, RawResponse?, Bool) in
+                let socket = try RawSocket.connect(port: port)
+                defer { socket.close() }
+                socket.send("GET /menu/1 HTTP/1.1\r\n\(host)\r\n")
+                let first = RawResponse(socket.readResponse(seconds: 5).bytes)
+                // The next request on the same connection, its method split over three writes.
+                socket.send("BR")
+                usleep(50_000)
+                socket.send("EW /pot HT")
+                usleep(50_000)
+                socket.send("TP/1.1\r\n\(host)\r\n")
+                let second = RawResponse(socket.readResponse(seconds: 5).bytes)
+                return (first, second, socket.isClosedByPeer(within: 5))
+            }
+            #expect(first?.status == 200)
+            #expect(second?.status == 501, "\(String(describing: second?.status))")
+            #expect(second?.headers.contains { $0.0.lowercased() == "connection" && $0.1 == "close" } == true)
+            #expect(closed, "the server closes the connection after a 501")
+
+            // A known method split the same way is served as usual.
+            let split = try await onOwnThread { () -> RawResponse? in
+                let socket = try RawSocket.connect(port: port)
+                defer { socket.close() }
+                socket.send("GE")
+                usleep(50_000)
+                socket.send("T /menu/1 HTTP/1.1\r\n\(host)Connection: close\r\n\r\n")
+                return RawResponse(socket.readResponse(seconds: 5).bytes)
+            }
+            #expect(split?.status == 200)
+
+            // A body that happens to read like a request line is a body, not a request.
+            let echoed = try await live.send("POST", "/echo", headers: [("Content-Type", "text/plain")], body: Array("BREW /pot HTTP/1.1\r\n".utf8))
+            #expect(echoed.status == 200, "\(echoed.text)")
+        }
+    }
+
+    @Test("UnknownMethodCheck judges request lines by shape", arguments: [
+        ("BREW /pot HTTP/1.1\r\n", UnknownMethodCheck.Verdict.unknownMethod("BREW")),
+        ("BREW /pot HTTP/1.0\n", .unknownMethod("BREW")),
+        ("BREW /pot HTTP/1.1", .needMore),
+        ("BRE", .needMore),
+        ("GET /menu HTTP/1.1\r\n", .pass),
+        ("GE", .needMore),
+        ("DELETE ", .pass),
+        ("BREW /pot HTTP/2.0\r\n", .pass),
+        ("BREW /p\u{01}t HTTP/1.1\r\n", .pass),
+        ("\r\nBREW /pot HTTP/1.1\r\n", .pass),
+        (" BREW /pot HTTP/1.1\r\n", .pass),
+        ("BREW /pot HTTP/1.1\rX", .pass),
+        ("{\"a\": 1}", .pass),
+    ])
+    func verdicts(line: String, verdict: UnknownMethodCheck.Verdict) {
+        #expect(UnknownMethodCheck.verdict(Array(line.utf8)) == verdict, "\(line.debugDescription)")
     }
 
     @Test("Expect: 100-continue gets 100 at once, or 413 at once when the announced body is over the limit", .timeLimit(.minutes(1)))
