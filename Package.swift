@@ -86,6 +86,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -141,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "KitchenServerTests",
             dependencies: [
-                "KitchenServer", "KitchenServerChecks", "KitchenSQL", "KitchenLessons", "kitchen",
+                "KitchenServer", "KitchenServerChecks", "KitchenSQL", "KitchenLessons", "KitchenShell", "KitchenTutor", "kitchen",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

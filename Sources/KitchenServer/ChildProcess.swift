@@ -21,20 +21,45 @@ final class ChildProcess: Sendable {
     /// kernel sends it SIGTERM when Kitchen's thread that started it is gone (Kitchen was
     /// killed): no orphan server keeps the port. Its standard error goes to `errorFile`.
     init(_ arguments: [String], captureOutput: Bool, errorFile: String?) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         var pipeEnds: [Int32] = [-1, -1]
         if captureOutput {
             guard pipe(&pipeEnds) == 0 else { throw Failure(description: "cannot make a pipe: \(String(cString: strerror(errno)))") }
             // Close-on-exec here (dup2 clears it on the child's 1), so no other child inherits them.
             for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-            posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
-        posix_spawn_file_actions_addopen(&actions, 2, errorFile ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        let spawned: pid_t
+        do {
+            // A process group of its own: Ctrl-C at Kitchen's prompt (which only cancels a line) must
+            // not reach it; Kitchen stops it itself.
+            spawned = try Self.spawn(["/usr/bin/setpriv", "--pdeathsig", "TERM", "--"] + arguments, environment: Self.environment(),
+                                     ownProcessGroup: true, name: arguments[0]) { actions in
+                if captureOutput {
+                    posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+                } else {
+                    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+                }
+                posix_spawn_file_actions_addopen(&actions, 2, errorFile ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            }
+        } catch {
+            if captureOutput { pipeEnds.forEach { _ = close($0) } }
+            throw error
+        }
+        if captureOutput { close(pipeEnds[1]) }
+        pid = spawned
+        output = captureOutput ? pipeEnds[0] : nil
+    }
+
+    /// `posix_spawn` as every child Kitchen starts needs it: standard input from /dev/null, an
+    /// empty signal mask and default actions for the signals Kitchen handles (a child otherwise
+    /// inherits the spawning thread's mask, SIGINT blocked, and Ctrl-C or SIGTERM could not stop
+    /// it). `redirect` adds the file actions for its output; `name` is what a failure calls it.
+    static func spawn(_ argv: [String], environment: [String], ownProcessGroup: Bool, name: String,
+                      redirect: (inout posix_spawn_file_actions_t) -> Void) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        redirect(&actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -44,26 +69,22 @@ final class ChildProcess: Sendable {
         for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        // A process group of its own: Ctrl-C at Kitchen's prompt (which only cancels a line) must not
-        // reach it; Kitchen stops it itself.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        let argv = ["/usr/bin/setpriv", "--pdeathsig", "TERM", "--"] + arguments
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         let pointers = argv.map { strdup($0) } + [nil]
-        let environment = Self.environment().map { strdup($0) } + [nil]
+        let environment = environment.map { strdup($0) } + [nil]
         defer {
             pointers.forEach { free($0) }
             environment.forEach { free($0) }
         }
         var spawned = pid_t()
         let result = posix_spawn(&spawned, argv[0], &actions, &attributes, pointers, environment)
-        if captureOutput { close(pipeEnds[1]) }
-        guard result == 0 else {
-            if captureOutput { close(pipeEnds[0]) }
-            throw Failure(description: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
-        }
-        pid = spawned
-        output = captureOutput ? pipeEnds[0] : nil
+        guard result == 0 else { throw Failure(description: "cannot start \(name): \(String(cString: strerror(result)))") }
+        return spawned
     }
 
     /// This process's environment, `NAME=VALUE` each (read from /proc: Swift 6 may not touch

@@ -47,37 +47,11 @@ public enum RouteExport {
     }
 
     /// The named parameters of a statement (`:id`, `@id`, `$id`), in order of first use, outside
-    /// string literals, quoted names and comments.
+    /// string literals, quoted names and comments: those the route binds (RouteInputs).
     public static func parameterNames(in sql: String) -> [String] {
         var names: [String] = []
-        let characters = Array(sql)
-        var index = 0
-        func isNameCharacter(_ character: Character) -> Bool { character.isLetter || character.isNumber || character == "_" }
-        while index < characters.count {
-            let character = characters[index]
-            switch character {
-            case "'", "\"", "`", "[":
-                let close: Character = character == "[" ? "]" : character
-                index += 1
-                while index < characters.count && characters[index] != close { index += 1 }
-                index += 1
-            case "-" where index + 1 < characters.count && characters[index + 1] == "-":
-                while index < characters.count && characters[index] != "\n" { index += 1 }
-            case "/" where index + 1 < characters.count && characters[index + 1] == "*":
-                index += 2
-                while index + 1 < characters.count && !(characters[index] == "*" && characters[index + 1] == "/") { index += 1 }
-                index += 2
-            case ":", "@", "$":
-                var end = index + 1
-                while end < characters.count && isNameCharacter(characters[end]) { end += 1 }
-                if end > index + 1 {
-                    let name = String(characters[(index + 1)..<end])
-                    if !names.contains(name) { names.append(name) }
-                }
-                index = end
-            default:
-                index += 1
-            }
+        for parameter in RouteInputs.parameters(in: sql).named where !names.contains(parameter.name) {
+            names.append(parameter.name)
         }
         return names
     }

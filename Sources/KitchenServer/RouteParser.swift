@@ -35,54 +35,66 @@ public enum RouteParser {
             guard trimmed.lowercased().hasPrefix("route ") else {
                 throw error(index, line, column: column(of: trimmed, in: line), "expected a route definition: route METHOD /path = SQL, or a block route METHOD /path … end")
             }
-            var definition = try header(line, number: index)
+            let definition = try header(line, number: index)
             if let equals = equalsIndex(line) {
-                let sql = String(line[line.index(after: equals)...]).trimmed
-                guard !sql.isEmpty else {
-                    throw error(index, line, column: line.distance(from: line.startIndex, to: equals) + 2, "the SQL after = is missing")
-                }
-                definition.sql = sql
-                definition.source = trimmed
-                definition.statementSources = [source(of: sql, in: line, number: index)]
-                try validateParameters(definition, line: index, text: line)
-                definitions.append(definition)
+                definitions.append(try oneLine(definition, sqlAfter: equals, in: line, number: index))
                 index += 1
-                continue
+            } else {
+                definitions.append(try block(definition, lines: lines, index: &index))
             }
-            var body: [String] = [trimmed]
-            index += 1
-            var closed = false
-            while index < lines.count {
-                let inner = lines[index]
-                let word = inner.trimmed
-                body.append("  " + word)
-                if word.lowercased() == "end" {
-                    body[body.count - 1] = "end"
-                    closed = true
-                    index += 1
-                    break
-                }
-                if !word.isEmpty && !word.hasPrefix("#") {
-                    try blockLine(inner, number: index, into: &definition)
-                }
-                index += 1
-            }
-            guard closed else {
-                throw error(index - 1, lines[max(0, index - 1)], column: 1, "the block of \(definition.key) has no end: finish it with a line containing end")
-            }
-            definition.source = body.filter { !$0.trimmed.isEmpty }.joined(separator: "\n")
-            if definition.sql == nil && definition.loginSQL == nil && !definition.isLogout {
-                throw error(index - 1, "end", column: 1, "the route \(definition.key) has no sql line")
-            }
-            if definition.ownerSQL != nil && !definition.requiresAuth {
-                throw error(index - 1, "end", column: 1, "owner needs auth: add a line auth to \(definition.key)")
-            }
-            try RouteOptionLines.finish(&definition, line: index - 1)
-            try validateParameters(definition, line: index - 1, text: "end")
-            try validateHTTPLines(definition, line: index - 1)
-            definitions.append(definition)
         }
         return definitions
+    }
+
+    /// `route GET /menu = SELECT …`: the header's definition with the SQL after `=`.
+    static func oneLine(_ header: RouteDefinition, sqlAfter equals: String.Index, in line: String, number: Int) throws -> RouteDefinition {
+        var definition = header
+        let sql = String(line[line.index(after: equals)...]).trimmed
+        guard !sql.isEmpty else {
+            throw error(number, line, column: line.distance(from: line.startIndex, to: equals) + 2, "the SQL after = is missing")
+        }
+        definition.sql = sql
+        definition.source = line.trimmed
+        definition.statementSources = [source(of: sql, in: line, number: number)]
+        try validateParameters(definition, line: number, text: line)
+        return definition
+    }
+
+    /// A `route … end` block whose header line is `lines[index]`; `index` ends past its `end`.
+    static func block(_ header: RouteDefinition, lines: [String], index: inout Int) throws -> RouteDefinition {
+        var definition = header
+        var body: [String] = [lines[index].trimmed]
+        index += 1
+        var closed = false
+        while index < lines.count {
+            let inner = lines[index]
+            let word = inner.trimmed
+            body.append("  " + word)
+            if word.lowercased() == "end" {
+                body[body.count - 1] = "end"
+                closed = true
+                index += 1
+                break
+            }
+            if !word.isEmpty && !word.hasPrefix("#") {
+                try blockLine(inner, number: index, into: &definition)
+            }
+            index += 1
+        }
+        guard closed else {
+            throw error(index - 1, lines[max(0, index - 1)], column: 1, "the block of \(definition.key) has no end: finish it with a line containing end")
+        }
+        definition.source = body.filter { !$0.trimmed.isEmpty }.joined(separator: "\n")
+        if definition.sql == nil && definition.loginSQL == nil && !definition.isLogout {
+            throw error(index - 1, "end", column: 1, "the route \(definition.key) has no sql line")
+        }
+        if definition.ownerSQL != nil && !definition.requiresAuth {
+            throw error(index - 1, "end", column: 1, "owner needs auth: add a line auth to \(definition.key)")
+        }
+        try RouteOptionLines.finish(&definition, line: index - 1)
+        try validateParameters(definition, line: index - 1, text: "end")
+        try validateHTTPLines(definition, line: index - 1)
+        return definition
     }
 
     /// `route GET /menu/:id [unsafe]` (and a `= SQL` tail, handled by the caller).

@@ -27,18 +27,21 @@ struct HTTPResponseCheck: Check {
 
     var answerKind: AnswerKind { .http }
 
+    /// Said before any request: no path of any dataset, the step's task names what to send.
+    static let noAnswer = "No answer yet: send the request this step asks for (from the prompt, or with curl)."
+
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
         let received: [LoggedRequest]
         if let live = HTTPChecks.liveLog(context), !live.isEmpty {
             received = live
         } else {
-            guard !answer.isEmpty else { return .fail("No answer yet: send a request, e.g. GET /menu") }
+            guard !answer.isEmpty else { return .fail(HTTPResponseCheck.noAnswer) }
             do { received = try HTTPChecks.replay(try HTTPAnswer.requests(in: answer), in: context).log } catch {
                 return .fail("Your request could not be sent: \(error)")
             }
         }
         guard let expected = try HTTPChecks.reference(context).log.last else { return .fail("the step has no reference request") }
-        guard let actual = HTTPChecks.latest(received, like: expected) else { return .fail("No answer yet: send a request, e.g. GET /menu") }
+        guard let actual = HTTPChecks.latest(received, like: expected) else { return .fail(HTTPResponseCheck.noAnswer) }
         if actual.method != expected.method || actual.path != expected.path {
             return .fail("Not yet: the response is not the one asked for.",
                          ["You sent \(actual.method) \(actual.target); this step wants a \(expected.method) request to a path like \(expected.path)."])

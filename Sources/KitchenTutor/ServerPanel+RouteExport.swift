@@ -1,5 +1,6 @@
 import KitchenServer
 import KitchenShell
+import KitchenSQL
 
 /// `.routes export flask|express`: the routes being served, as a Flask or Express app.
 extension ServerPanel {
@@ -10,7 +11,11 @@ extension ServerPanel {
         let lessonRoutes = (try? currentSpec?.routes.map { try RouteParser.parse($0) } ?? []) ?? []
         let routes = RouteExport.served(lessonRoutes: lessonRoutes, learnerRoutes: learnerRoutes)
         guard !routes.isEmpty else {
-            throw CommandError("no routes to export yet: write one first, e.g. route GET /menu = SELECT id, name FROM menu_items")
+            // The example names a table of this database, never one of a particular dataset.
+            let tables = (try? session.connection.schema().tableNames) ?? []
+            let table = tables.first { !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }
+            let example = table.map { "route GET /\($0) = SELECT * FROM \($0)" } ?? "route GET /PATH = SELECT …"
+            throw CommandError("no routes to export yet: write one first, e.g. \(example)")
         }
         // Code to copy: never broken at the terminal's width.
         session.output.verbatim {

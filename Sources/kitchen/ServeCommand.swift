@@ -47,8 +47,10 @@ struct ServeCommand: ParsableCommand {
         if let sessions, SessionStore.Storage(rawValue: sessions) == nil { throw ValidationError("--sessions is memory or database, not \(sessions)") }
     }
 
-    func run() throws {
-        let home = try KitchenHome.resolve()
+    /// What to serve: the database file, its server spec and the learner's routes, from --db, from
+    /// --lesson (the learner's database for it, made at the lesson's start when missing), or the
+    /// playground.
+    func served(home: KitchenHome) throws -> (path: String, spec: ServerSpec?, learnerRoutes: [RouteDefinition]) {
         let directory = lessons.resolved
         let path: String
         let spec: ServerSpec?
@@ -81,6 +83,11 @@ struct ServeCommand: ParsableCommand {
             path = playground.path
             spec = playground.spec
         }
+        return (path, spec, learnerRoutes)
+    }
+
+    func run() throws {
+        let (path, spec, learnerRoutes) = try served(home: try KitchenHome.resolve())
         if let instances {
             try runInstances(instances, path: path)
             return

@@ -47,33 +47,43 @@ enum KitchenBinary {
         let binary = try #require(path, "the kitchen binary was not found next to the test bundle (\(Bundle.main.bundleURL.path))")
         let scratch = try TemporaryFolder()
         defer { scratch.remove() }
-        let stdinPath = scratch.file("stdin"), stdoutPath = scratch.file("stdout"), stderrPath = scratch.file("stderr")
-        try Data(input.utf8).write(to: URL(fileURLWithPath: stdinPath))
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-
-        let process = Process()
-        // A wrapper such as ["/usr/bin/time", "-v"] runs kitchen under another program.
-        process.executableURL = URL(fileURLWithPath: wrapper.first ?? binary)
-        process.arguments = wrapper.isEmpty ? arguments : Array(wrapper.dropFirst()) + [binary] + arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NO_COLOR")
         env["KITCHEN_HOME"] = home ?? scratch.file("home")
         for (key, value) in environment { env[key] = value }
-        process.environment = env
+        // A wrapper such as ["/usr/bin/time", "-v"] runs kitchen under another program.
+        return try runProgram(wrapper.first ?? binary, wrapper.isEmpty ? arguments : Array(wrapper.dropFirst()) + [binary] + arguments,
+                              input: input, environment: env, in: scratch, timeout: timeout, name: "kitchen \(arguments.joined(separator: " "))")
+    }
+
+    /// Runs `executable` to its end in `scratch`, with `input` on stdin (a file, so it is not a
+    /// terminal) and its output through files, so large output cannot block. Past `timeout`
+    /// seconds it is stopped and the test records an issue.
+    static func runProgram(_ executable: String, _ arguments: [String], input: String, environment: [String: String],
+                           in scratch: TemporaryFolder, timeout: Double?, name: String) throws -> Result {
+        let stdinPath = scratch.file("stdin"), stdoutPath = scratch.file("stdout"), stderrPath = scratch.file("stderr")
+        try Data(input.utf8).write(to: URL(fileURLWithPath: stdinPath))
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: scratch.path)
         process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: stdinPath))
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            if Date() > deadline {
-                process.terminate()
-                Issue.record("kitchen \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
-                break
+        if let timeout {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning {
+                if Date() > deadline {
+                    process.terminate()
+                    Issue.record("\(name) did not finish within \(timeout) s")
+                    break
+                }
+                Thread.sleep(forTimeInterval: 0.01)
             }
-            Thread.sleep(forTimeInterval: 0.01)
         }
         process.waitUntilExit()
         return Result(status: process.terminationStatus,
@@ -100,22 +110,7 @@ struct TemporaryFolder {
 func runTool(_ executable: String, _ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> KitchenBinary.Result {
     let scratch = try TemporaryFolder()
     defer { scratch.remove() }
-    let stdinPath = scratch.file("stdin"), stdoutPath = scratch.file("stdout"), stderrPath = scratch.file("stderr")
-    try Data(input.utf8).write(to: URL(fileURLWithPath: stdinPath))
-    _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-    _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
-    process.environment = env
-    process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: stdinPath))
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-    try process.run()
-    process.waitUntilExit()
-    return KitchenBinary.Result(status: process.terminationStatus,
-                                stdout: try Data(contentsOf: URL(fileURLWithPath: stdoutPath)),
-                                stderr: try Data(contentsOf: URL(fileURLWithPath: stderrPath)))
+    return try KitchenBinary.runProgram(executable, arguments, input: input, environment: env, in: scratch, timeout: nil, name: executable)
 }

@@ -51,6 +51,14 @@ struct HTTPChecksGradingTests {
         #expect(try await grade("GET /loans?day=2024%2D03%2D05", step: "loans-of-a-day").passed)
     }
 
+    @Test("http-response with no request yet invites one without naming a path of any dataset")
+    func responseWithoutRequest() async throws {
+        let empty = try await grade("", step: "loans-of-a-day")
+        #expect(!empty.passed)
+        #expect(empty.summary == "No answer yet: send the request this step asks for (from the prompt, or with curl).")
+        #expect(try await grade("", step: "loans-of-a-day", live: []).summary == empty.summary)
+    }
+
     @Test("http-response at the prompt: the most recent request to the path from any client counts; an earlier 400 does not block it")
     func responseFromTheLiveLog() async throws {
         let earlier = logged("GET", "/loans?dya=2024-03-05", contentType: nil, agent: "Kitchen", status: 400, id: 1)

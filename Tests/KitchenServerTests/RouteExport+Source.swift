@@ -96,4 +96,13 @@ struct KitchenRoutesExportTests {
         #expect(saved.status == 0, "\(saved.stderr)")
         #expect(saved.stdout.contains(#"@app.get("/menu")"#) && saved.stdout.contains(#"@app.get("/dishes")"#), "\(saved.stdout)")
     }
+
+    @Test("with no routes yet, .routes export suggests a first route on a table of the open database, not of one dataset", .timeLimit(.minutes(1)))
+    func nothingToExport() throws {
+        let home = try TemporaryFolder()
+        defer { home.remove() }
+        let output = try KitchenPromptHTTPTests.kitchen([], input: ".lesson select-basics\n.routes export flask\n", home: home)
+        #expect(output.stderr.contains("no routes to export yet: write one first, e.g. route GET /categories = SELECT * FROM categories"), "\(output.stderr)")
+        #expect(!output.stderr.contains("menu_items"), "\(output.stderr)")
+    }
 }

@@ -1,58 +1,6 @@
 import KitchenLessons
 import Testing
 
-/// A lesson with two tables, a query step, a state step and a choice step, for the attempt rule.
-let shelvesLesson = """
-    format: 1
-    id: shelves
-    title: Shelves
-    summary: Two tables.
-    setup:
-      sql: |
-        CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price REAL NOT NULL CHECK (price > 0));
-        CREATE TABLE shelves (id INTEGER PRIMARY KEY, label TEXT);
-        INSERT INTO items (id, name, price) VALUES (1, 'Pizza', 12), (2, 'Soup', 6.5), (3, 'Tea', 3), (4, 'Pasta', 11);
-        INSERT INTO shelves VALUES (1, 'top');
-    steps:
-      - id: cheap
-        title: Cheap items
-        text: Items under 10.
-        task: Show the name and price of every item that costs less than 10.
-        check:
-          kind: sql-result
-        hints: [Use WHERE.]
-        solution: SELECT name, price FROM items WHERE price < 10;
-        wrong:
-          - answer: SELECT name FROM items WHERE price < 10;
-            expect: wrong number of columns
-      - id: add-coffee
-        title: Add coffee
-        text: Add a drink.
-        task: Add Coffee, price 2.5.
-        check:
-          kind: sql-state
-          queries:
-            - SELECT name, price FROM items ORDER BY name
-        hints: [INSERT INTO items.]
-        solution: INSERT INTO items (name, price) VALUES ('Coffee', 2.5);
-        wrong:
-          - answer: INSERT INTO items (name, price) VALUES ('Coffee', 3);
-            expect: different result
-      - id: concept
-        title: A question
-        text: Think.
-        task: Which part keeps the data?
-        check:
-          kind: choice
-          options: [The menu, The pantry, The kitchen]
-        hints: [Ingredients.]
-        solution: b
-        wrong:
-          - answer: a
-            expect: not the right answer
-
-    """
-
 func notYetLines(_ outcomes: [LessonOutcome]) -> [String] {
     outcomes.compactMap { if case .notYet(let verdict) = $0 { verdict.oneLine } else { nil } }
 }
@@ -61,9 +9,9 @@ func notYetLines(_ outcomes: [LessonOutcome]) -> [String] {
 struct LessonRunFeedback {
     @Test("a query on the step's table is an attempt and gets a one-line verdict; exploration stays quiet")
     func queryStep() throws {
-        let fixture = try RunFixture(lesson: shelvesLesson)
+        let fixture = try RunFixture()
         let run = fixture.makeRun()
-        try run.send(.start, .open("shelves"))
+        try run.send(.start, .open("pantry"))
         // Another table, no table at all, PRAGMA, EXPLAIN: not attempts.
         #expect(notYetLines(try run.run("SELECT * FROM shelves;")).isEmpty)
         #expect(notYetLines(try run.run("SELECT 1 + 1;")).isEmpty)
@@ -81,14 +29,14 @@ struct LessonRunFeedback {
         #expect(names(passing).contains("passed"))
         #expect(notYetLines(passing).isEmpty)
         // The quiet grading counted no failed check.
-        #expect(run.progress.lesson("shelves").attempts["cheap"] == nil)
+        #expect(run.progress.lesson("pantry").attempts["cheap"] == nil)
     }
 
     @Test("on a step that changes data, only statements that change the step's tables are attempts")
     func stateStep() throws {
-        let fixture = try RunFixture(lesson: shelvesLesson)
+        let fixture = try RunFixture()
         let run = fixture.makeRun()
-        try run.send(.start, .open("shelves", step: "2"))
+        try run.send(.start, .open("pantry", step: "2"))
         #expect(run.stepIndex == 1)
         #expect(notYetLines(try run.run("SELECT * FROM items;")).isEmpty, "looking at the table is exploration")
         #expect(notYetLines(try run.run("UPDATE shelves SET label = 'low';")).isEmpty, "another table")
@@ -124,12 +72,12 @@ struct LessonRunFeedback {
 
     @Test("a bare option letter or number on a choice step is its answer; not elsewhere")
     func choiceLetters() throws {
-        let fixture = try RunFixture(lesson: shelvesLesson)
+        let fixture = try RunFixture()
         let run = fixture.makeRun()
-        try run.send(.start, .open("shelves"))
+        try run.send(.start, .open("pantry"))
         #expect(run.choiceAnswer(in: "b") == nil, "an SQL step")
         #expect(run.answerAdvice(for: "b") == nil)
-        try run.send(.open("shelves", step: "concept"))
+        try run.send(.open("pantry", step: "concept"))
         for line in ["b", "B", " b ", "b)", "(b)", "b;", "b.", "2"] { #expect(run.choiceAnswer(in: line) != nil, "\(line)") }
         for line in ["d", "4", "0", "ab", "SELECT", ".answer b", "b c"] { #expect(run.choiceAnswer(in: line) == nil, "\(line)") }
         #expect(run.answerAdvice(for: "answer c") == "This step is a question: type `.answer c` (or just the letter) to answer it.")
@@ -139,13 +87,13 @@ struct LessonRunFeedback {
 
     @Test("moving to a question step does not say the database was set up; .lesson ID STEP jumps")
     func questionStepQuiet() throws {
-        let fixture = try RunFixture(lesson: shelvesLesson)
+        let fixture = try RunFixture()
         let run = fixture.makeRun()
-        try run.send(.start, .open("shelves", step: "2"))
+        try run.send(.start, .open("pantry", step: "2"))
         let toQuestion = try run.handle(.next)
         #expect(!names(toQuestion).contains("databaseSetUpForStep"))
         #expect(names(toQuestion).contains("step(concept)"))
         #expect(names(try run.handle(.back)).contains("databaseSetUpForStep"))
-        #expect(throws: LessonRunError.self) { try run.handle(.open("shelves", step: "9")) }
+        #expect(throws: LessonRunError.self) { try run.handle(.open("pantry", step: "9")) }
     }
 }

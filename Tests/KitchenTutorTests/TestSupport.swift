@@ -90,6 +90,7 @@ func withheldReason(_ outcomes: [LessonOutcome]) -> String? {
 }
 
 /// A small lesson with SQL, state and choice steps; its first step's last hint is the solution.
+/// A second table (`shelves`) is there to tell the step's table from another one.
 let pantryLesson = """
     format: 1
     id: pantry
@@ -98,7 +99,9 @@ let pantryLesson = """
     setup:
       sql: |
         CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, price REAL NOT NULL CHECK (price > 0));
+        CREATE TABLE shelves (id INTEGER PRIMARY KEY, label TEXT);
         INSERT INTO items (id, name, price) VALUES (1, 'Pizza', 12), (2, 'Soup', 6.5), (3, 'Tea', 3), (4, 'Pasta', 11);
+        INSERT INTO shelves VALUES (1, 'top');
     steps:
       - id: cheap
         title: Cheap items
@@ -133,7 +136,7 @@ let pantryLesson = """
         task: Which part keeps the data?
         check:
           kind: choice
-          options: [The menu, The pantry]
+          options: [The menu, The pantry, The kitchen]
         hints: [Ingredients., Type `.answer b`.]
         solution: The pantry
         wrong:
