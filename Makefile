@@ -92,7 +92,10 @@ sanitize:
 	nice -n 10 $(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS="suppressions=$(TSAN_SUPPRESSIONS)" nice -n 10 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 	nice -n 10 $(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	nice -n 10 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	# Leaks are not checked: every report was an exit-time one (a server's connections still held
+	# when kitchen exits, XCTest's own, libedit's wcsdup), and the report turns each kitchen child's
+	# exit status into a failure of the test that started it.
+	ASAN_OPTIONS="detect_leaks=0:suppressions=$(CURDIR)/Tests/sanitizers/asan-suppressions.txt" nice -n 10 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 clean:
 	rm -rf .build
