@@ -14,9 +14,11 @@ public final class GradingMemo: Sendable {
 
     /// The value kept under `key`, made by `make` the first time (a failure is not kept).
     public func value<T: Sendable>(for key: String, _ make: () throws -> T) rethrows -> T {
-        if let kept = values.withLock({ $0[key] }) as? T { return kept }
+        // Looked up first, then cast: `nil as? T` succeeds when T is itself an Optional, which
+        // would hand back a nil that was never made. A made nil is kept boxed, as a value.
+        if let kept = values.withLock({ $0[key] }), let value = kept as? T { return value }
         let made = try make()
-        values.withLock { $0[key] = made }
+        values.withLock { $0[key] = made as any Sendable }
         return made
     }
 

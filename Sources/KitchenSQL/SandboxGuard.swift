@@ -20,6 +20,8 @@ final class SandboxGuard {
     var lastRefusal: (what: String, why: String)?
     /// Kitchen's own statements (schema look-ups, grading) may bypass the authorizer.
     var trusted = false
+    /// Pragmas Kitchen set for grading on this connection, which untrusted SQL may read but not set.
+    var lockedPragmas: Set<String> = []
 
     init(policy: SandboxPolicy) {
         self.policy = policy
@@ -72,6 +74,9 @@ final class SandboxGuard {
             // Reading them is fine; setting them is not: the prompt and the server share the
             // database file in WAL mode, and EXCLUSIVE locking or another journal mode would lock
             // one out ("database is locked") or take the file out of WAL for good.
+            if lockedPragmas.contains(name), second != nil {
+                return refuse("PRAGMA \(name) = \(second ?? "")", "Kitchen set it to grade this answer; leave it out of the answer")
+            }
             if (name == "locking_mode" || name == "journal_mode"), second != nil {
                 return refuse("PRAGMA \(name) = \(second ?? "")", "the prompt and the server share this database in WAL mode; changing the \(name == "locking_mode" ? "locking mode" : "journal mode") would lock one of them out (reading it with PRAGMA \(name) is fine)")
             }

@@ -44,9 +44,11 @@ public final class InstanceGroup: Sendable {
             throw Failure(description: "the number of instances must be between 2 and \(maximumInstances), not \(count)")
         }
         guard let nginx = NginxBalancer.binary() else { throw Failure(description: NginxBalancer.installAdvice) }
+        removeAbandonedFolders()
         var template = Array("\(temporaryDirectory())/kitchen-instances-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw Failure(description: "cannot make a temporary folder: \(String(cString: strerror(errno)))") }
         let folder = String(cString: made)
+        try AtomicFile.write(Array("\(getpid())\n".utf8), to: "\(folder)/\(ownerFile)")
         // nginx's workers may run as another user when Kitchen runs as root: they need to reach
         // the temp paths nginx makes inside.
         chmod(folder, 0o755)
@@ -166,6 +168,23 @@ public final class InstanceGroup: Sendable {
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    /// Names the Kitchen process that made the folder, so a later start can tell an abandoned one.
+    static let ownerFile = "owner.pid"
+
+    /// A Kitchen killed with SIGKILL cannot remove its folder (the kernel ends its nginx and
+    /// instances, not its files): each start removes this user's folders whose owner is gone.
+    static func removeAbandonedFolders() {
+        let temporary = temporaryDirectory()
+        for name in DirectoryListing.names(in: temporary) where name.hasPrefix("kitchen-instances-") {
+            let folder = temporary + "/" + name
+            var status = stat()
+            guard stat(folder, &status) == 0, status.st_uid == getuid(),
+                  let owner = (try? FileReading.read("\(folder)/\(ownerFile)")).flatMap({ Int32($0.trimmed) }),
+                  kill(owner, 0) == -1, errno == ESRCH else { continue }
+            removeFolder(folder)
         }
     }
 

@@ -138,18 +138,32 @@ public final class RouteTable: Sendable {
     public func lookup(method: String, path: String) -> Lookup {
         let snapshot = all
         let parts = path.split(separator: "/")
+        // The common case in one pass that copies only the route it returns (a `Route` is large:
+        // copying every one per request showed in profiles): the best route of the method, or
+        // GET's for HEAD. Only a 405 needs every candidate in order.
+        var best: (index: Int, parameters: [String: String], rank: Int)?
+        var bestGet: (index: Int, parameters: [String: String], rank: Int)?
+        var anyMatched = false
+        for index in snapshot.indices {
+            guard let parameters = snapshot[index].pattern.match(parts: parts) else { continue }
+            anyMatched = true
+            // Fewer parameters first, then the learner's routes; the first in the table on a tie
+            // (as the stable sort below orders them).
+            let rank = parameters.count * 2 + (snapshot[index].origin.outranksOthers ? 0 : 1)
+            if snapshot[index].method == method {
+                if best == nil || rank < best!.rank { best = (index, parameters, rank) }
+            } else if snapshot[index].method == "GET", bestGet == nil || rank < bestGet!.rank {
+                bestGet = (index, parameters, rank)
+            }
+        }
+        if let best { return .found(snapshot[best.index], best.parameters) }
+        if method == "HEAD", let bestGet { return .found(snapshot[bestGet.index], bestGet.parameters) }
+        guard anyMatched else { return .notFound }
         let candidates = snapshot.compactMap { route -> (Route, [String: String])? in
             route.pattern.match(parts: parts).map { (route, $0) }
         }.sorted { first, second in
             if first.1.count != second.1.count { return first.1.count < second.1.count }
             return first.0.origin.outranksOthers && !second.0.origin.outranksOthers
-        }
-        guard !candidates.isEmpty else { return .notFound }
-        if let exact = candidates.first(where: { $0.0.method == method }) {
-            return .found(exact.0, exact.1)
-        }
-        if method == "HEAD", let get = candidates.first(where: { $0.0.method == "GET" }) {
-            return .found(get.0, get.1)
         }
         var allowed: [String] = []
         for (route, _) in candidates where !allowed.contains(route.method) { allowed.append(route.method) }

@@ -95,7 +95,9 @@ extension RouteCheck {
             return String(repeating: "x", count: length)
         }
         if let minimum = rule.minimumLength {
-            for (length, label) in [(minimum, "exactly \(minimum) characters (the minimum)"), (minimum - 1, "\(minimum - 1) characters, one too few")] where minimum > 1 || length == minimum {
+            // One too few is the empty text for a minimum of 1: a rule `length 1..280` where the
+            // reference says `length ..280` differs on that value only.
+            for (length, label) in [(minimum, "exactly \(minimum) characters (the minimum)"), (minimum - 1, "\(minimum - 1) characters, one too few")] {
                 if let value = text(length) { values.append(("\(name) \(label)", .string(value))) }
             }
         }

@@ -12,11 +12,40 @@ import KitchenSupport
 extension RouteCheck {
     static let variantProbeName = "a valid request, on other data (the hidden variant: other rows and ids)"
 
-    /// What differs between the two routes' answers to the valid GET on the hidden variant.
+    /// What differs between the two routes' answers to the valid GET on the hidden variant. For an
+    /// item route also on other ids that exist there (the target's id may name a row without the
+    /// data that shows the difference: a dish without reviews on the variant answers 404 to both).
     func variantProblem(reference: RouteDefinition, learnerRoutes: [RouteDefinition], referenceRoutes: [RouteDefinition],
                         context: GradingContext) throws -> Verdict? {
         guard method == "GET" else { return nil }
-        let probe = Probe(name: Self.variantProbeName, method: method, input: example, sessionUser: reference.requiresAuth ? user : nil)
+        let session = reference.requiresAuth ? user : nil
+        var probes = [Probe(name: Self.variantProbeName, method: method, input: example, sessionUser: session)]
+        if isItemRoute, let last = target.split(separator: "/").last, let id = Int64(last) {
+            // The nearest ids (up to six, within 12 of the target's, as the item probes look) where the
+            // reference finds a row on the variant.
+            var found = 0
+            for distance: Int64 in 1...12 where found < 6 {
+                for candidate in [id - distance, id + distance] where candidate > 0 && found < 6 {
+                    let other = Self.target(target, withLast: String(candidate))
+                    let probe = Probe(name: "a valid request for \(other), on other data (the hidden variant: other rows and ids)",
+                                      method: method, input: example, sessionUser: session, target: other)
+                    if try sendOnVariant(probe, routes: referenceRoutes, context: context).entry.status < 300 {
+                        probes.append(probe)
+                        found += 1
+                    }
+                }
+            }
+        }
+        for probe in probes {
+            if let problem = try variantProblem(probe, reference: reference, learnerRoutes: learnerRoutes, referenceRoutes: referenceRoutes, context: context) {
+                return problem
+            }
+        }
+        return nil
+    }
+
+    private func variantProblem(_ probe: Probe, reference: RouteDefinition, learnerRoutes: [RouteDefinition], referenceRoutes: [RouteDefinition],
+                                context: GradingContext) throws -> Verdict? {
         let learner = try sendOnVariant(probe, routes: learnerRoutes, context: context)
         let expected = try sendOnVariant(probe, routes: referenceRoutes, context: context)
         let exchange = Exchange(probe: probe, request: learner.request, learner: learner.entry, expected: expected.entry)
@@ -39,6 +68,46 @@ extension RouteCheck {
                 + (differences.count > 1 ? " (and \(differences.count - 1) more difference\(differences.count == 2 ? "" : "s"))" : ""),
             "a route must compute its answer from the data: no values copied from today's rows, and an ORDER BY on the column the task names",
         ])
+    }
+
+    static let reversedProbeName = "a valid request, with SQLite reading unordered rows the other way round"
+
+    /// The valid GET once more, with SQLite reading every loop that no ORDER BY orders the other
+    /// way round (`Connection.readUnorderedRowsReversed`). A route without the ORDER BY the task
+    /// asks for can answer today's order (the rowid's, or an index's) by chance; then its answer
+    /// changes, while the reference's does not. A reference whose answer changes too gives no ruling.
+    func unorderedRowsProblem(reference: RouteDefinition, learnerRoutes: [RouteDefinition], referenceRoutes: [RouteDefinition],
+                              context: GradingContext) throws -> Verdict? {
+        // As on the variant, the learner's route definitions answer in-process here even when the
+        // other probes go to an exported app (whose database Kitchen cannot set the pragma on).
+        guard method == "GET" else { return nil }
+        let probe = Probe(name: Self.reversedProbeName, method: method, input: example, sessionUser: reference.requiresAuth ? user : nil)
+        let expected = try sendReference(probe, routes: referenceRoutes, context: context).entry
+        guard expected.status < 300 else { return nil }
+        let reversedReference = try sendReversed(probe, routes: referenceRoutes, context: context).entry
+        guard reversedReference.status == expected.status,
+              Self.valueDifferences(try? JSONValue.parse(expected.responseBody), try? JSONValue.parse(reversedReference.responseBody)).isEmpty
+        else { return nil }
+        let learner = try sendReversed(probe, routes: learnerRoutes, context: context)
+        let exchange = Exchange(probe: probe, request: learner.request, learner: learner.entry, expected: expected)
+        if learner.entry.status != expected.status {
+            return failure(exchange, reference: reference, ["expected status \(expected.status), got \(learner.entry.status)"])
+        }
+        let differences = Self.valueDifferences(try? JSONValue.parse(expected.responseBody), try? JSONValue.parse(learner.entry.responseBody))
+        guard let first = differences.first else { return nil }
+        return failure(exchange, reference: reference, [
+            "your rows come in this order by chance: at \(first.path), got \(first.got); expected \(first.expected)",
+            "without ORDER BY, SQLite promises no order, and reading the rows another way changes your answer: say ORDER BY",
+        ])
+    }
+
+    private func sendReversed(_ probe: Probe, routes: [RouteDefinition], context: GradingContext) throws -> (request: PromptRequest, entry: LoggedRequest) {
+        let database = try context.freshCopy()
+        try database.readUnorderedRowsReversed()
+        let server = InProcessServer(database: database, spec: context.lesson.server, extraRoutes: routes)
+        let request = self.request(for: probe, on: server)
+        guard let entry = try server.send([request]).first else { throw HTTPAnswer.Problem(description: "no response") }
+        return (request, entry)
     }
 
     private func sendOnVariant(_ probe: Probe, routes: [RouteDefinition], context: GradingContext) throws -> (request: PromptRequest, entry: LoggedRequest) {

@@ -131,6 +131,10 @@ struct RouteCheck: Check {
         if let problem = try variantProblem(reference: reference, learnerRoutes: learnerRoutes, referenceRoutes: referenceRoutes, context: context) {
             return problem
         }
+        // The valid GET with unordered rows read the other way round: an order by chance changes.
+        if let problem = try unorderedRowsProblem(reference: reference, learnerRoutes: learnerRoutes, referenceRoutes: referenceRoutes, context: context) {
+            return problem
+        }
         // Round three: the requests that need one server in a row (limit, cache).
         if let problem = try sequenceProblem(reference: reference, learner: learnerRoute, learnerRoutes: learnerRoutes,
                                              referenceRoutes: referenceRoutes, context: context) {

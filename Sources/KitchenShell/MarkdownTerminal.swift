@@ -41,33 +41,49 @@ public struct MarkdownTerminal {
             empty = false
         }
         if !empty { lines.append(current) }
-        return lines.map(inline)
+        var spans = InlineSpans()
+        return lines.map { inline($0, continuing: &spans) }
     }
 
-    /// `code` and **bold** spans. A span may cross a wrapped line end; markers are then balanced per line.
+    /// Which spans are open where a wrapped line ends.
+    struct InlineSpans {
+        var code = false
+        var bold = false
+    }
+
+    /// `code` and **bold** spans in one line of text.
     public func inline(_ text: String) -> String {
+        var spans = InlineSpans()
+        return inline(text, continuing: &spans)
+    }
+
+    /// `code` and **bold** spans in one of a paragraph's wrapped lines. A span may cross a line end:
+    /// `spans` carries what is open from line to line, so a backtick or `**` on the next line closes
+    /// it rather than opening another; in colour each line ends with its styles reset and the next
+    /// one reopens them (a terminal line stays self-contained).
+    func inline(_ text: String, continuing spans: inout InlineSpans) -> String {
         var result = ""
-        var inCode = false
-        var inBold = false
+        if color && spans.code { result += "\u{1B}[36m" }
+        if color && spans.bold { result += "\u{1B}[1m" }
         var index = text.startIndex
         while index < text.endIndex {
             let character = text[index]
             if character == "`" {
-                inCode.toggle()
-                result += color ? (inCode ? "\u{1B}[36m" : "\u{1B}[39m") : ""
+                spans.code.toggle()
+                result += color ? (spans.code ? "\u{1B}[36m" : "\u{1B}[39m") : ""
                 index = text.index(after: index)
                 continue
             }
-            if !inCode, character == "*", text[index...].hasPrefix("**") {
-                inBold.toggle()
-                result += color ? (inBold ? "\u{1B}[1m" : "\u{1B}[22m") : ""
+            if !spans.code, character == "*", text[index...].hasPrefix("**") {
+                spans.bold.toggle()
+                result += color ? (spans.bold ? "\u{1B}[1m" : "\u{1B}[22m") : ""
                 index = text.index(index, offsetBy: 2)
                 continue
             }
             result.append(character)
             index = text.index(after: index)
         }
-        if color && (inCode || inBold) { result += "\u{1B}[0m" }
+        if color && (spans.code || spans.bold) { result += "\u{1B}[0m" }
         return result
     }
 }

@@ -97,10 +97,13 @@ extension Tutor {
         guard let session else { return }
         let style = session.style
         session.output.writeLine(style.bold("Lessons"))
+        // Numbers right-aligned, so the titles start in one column past lesson 9.
+        let numberWidth = String(entries.map(\.number).max() ?? 0).count
         for entry in entries {
             let mark = entry.passed == entry.steps ? style.green("✓") : (entry.passed > 0 ? style.yellow("◐") : " ")
             let here = entry.isCurrent ? style.cyan(" ← you are here") : ""
-            session.output.writeLine(" \(mark) \(entry.number). \(entry.title) " + style.dim("(\(entry.id), \(entry.passed)/\(entry.steps))") + here)
+            let number = String(repeating: " ", count: numberWidth - String(entry.number).count) + "\(entry.number)."
+            session.output.writeLine(" \(mark) \(number) \(entry.title) " + style.dim("(\(entry.id), \(entry.passed)/\(entry.steps))") + here)
         }
         for problem in problems {
             session.output.writeLine(style.red(" ✗ ") + "\(problem)")

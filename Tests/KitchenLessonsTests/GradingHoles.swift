@@ -101,7 +101,10 @@ struct GradingHoles {
         let trigger = grader.grade("CREATE TRIGGER tidy AFTER DELETE ON books BEGIN DELETE FROM loans WHERE book_id = old.id; END; DELETE FROM books WHERE title = 'Frankenstein';", step: step)
         #expect(trigger.details == ["The table books has a trigger tidy, which this step does not create."])
         #expect(grader.grade("DELETE FROM loans WHERE book_id IN (SELECT id FROM books WHERE title = 'Frankenstein'); DELETE FROM books WHERE title = 'Frankenstein'", step: step).passed)
-        #expect(grader.grade("delete from loans where book_id = 2; delete from books where id = 2;", step: step).passed)
+        // Frankenstein's id typed in: right for today's rows only; on the hidden variant id 2 is another book.
+        let typed = grader.grade("delete from loans where book_id = 2; delete from books where id = 2;", step: step)
+        #expect(!typed.passed)
+        #expect(typed.summary.contains("hidden variant"), "\(typed.explanation)")
     }
 
     @Test("sql-state: the normalised schema ignores spelling but not promises")
@@ -168,7 +171,8 @@ struct GradingHoles {
         #expect(walk.details.contains { $0.contains("SCAN loans USING INDEX loans_borrowed") })
         let dune = try index("year-of-dune", lesson)
         #expect(grader.grade("SELECT year FROM books WHERE title = 'Dune'", step: dune).passed)
-        #expect(grader.grade("SELECT year FROM books WHERE id = 5", step: dune).summary.contains("hidden variant"))
+        // Found through the primary key, not by title: the lookup the step is about is not made.
+        #expect(grader.grade("SELECT year FROM books WHERE id = 5", step: dune).summary.contains("it searches by rowid, and the rows are wanted by title"))
     }
 
     @Test("choice: a number is an option's text when options are numbers; letters are positions")

@@ -50,7 +50,7 @@ struct SQLStateCheckGrading {
     func wholeTables() throws {
         let check = "kind: sql-state\ntables:\n  - items"
         let grader = try grader(check: check, solution: "UPDATE items SET price = price + 1 WHERE category_id = 2;")
-        #expect(grader.grade("UPDATE items SET price = price + 1 WHERE name IN ('Tea', 'Juice')").passed)
+        #expect(grader.grade("UPDATE items SET price = 1 + price WHERE category_id IN (2)").passed)
         #expect(grader.grade("UPDATE items SET price = price + 1 WHERE category_id = 2; DELETE FROM categories WHERE id = 1 AND 0;").passed)
         let verdict = grader.grade("UPDATE items SET price = price + 1")
         #expect(!verdict.passed)
@@ -89,5 +89,51 @@ struct SQLStateCheckGrading {
     func emptyAnswer() throws {
         let grader = try grader(check: withQueries, solution: addCoffee)
         #expect(grader.grade("").summary == "No answer yet: run the statements that change the database.")
+    }
+
+    /// Hard-coded ids instead of the condition the task gives used to pass: the answer is now
+    /// replayed on the hidden variant (other rows, other ids) and compared with the reference there.
+    @Test("variant: ids typed instead of the condition fail; the condition written other ways passes")
+    func hardCodedIDs() throws {
+        let grader = try grader(check: "kind: sql-state", solution: "UPDATE items SET price = price * 2 WHERE category_id = (SELECT id FROM categories WHERE name = 'Drinks');")
+        for answer in [
+            "UPDATE items SET price = price * 2 WHERE category_id = (SELECT id FROM categories WHERE name = 'Drinks')",
+            "UPDATE items SET price = 2 * price WHERE category_id IN (SELECT id FROM categories WHERE name = 'Drinks')",
+            "UPDATE items SET price = price + price WHERE EXISTS (SELECT 1 FROM categories c WHERE c.id = items.category_id AND c.name = 'Drinks')",
+        ] {
+            let verdict = grader.grade(answer)
+            #expect(verdict.passed, "\(answer): \(verdict.explanation)")
+        }
+        // Tea and Juice are items 3 and 5 today.
+        let verdict = grader.grade("UPDATE items SET price = price * 2 WHERE id IN (3, 5)")
+        #expect(!verdict.passed)
+        #expect(verdict.summary.hasPrefix("Your statements give the right database for today's rows, but not on a hidden variant of the data"), "\(verdict.explanation)")
+        #expect(verdict.summary.contains("other ids"))
+        let names = grader.grade("UPDATE items SET price = price * 2 WHERE name IN ('Tea', 'Juice')")
+        #expect(!names.passed, "the variant's copied drinks are named 'Tea (v)' and 'Juice (v)'")
+    }
+
+    /// The task names the id ("look the category up first") and the reference writes it: an
+    /// answer that computes the id is right too, though on renumbered ids it lands elsewhere.
+    @Test("variant: when the reference names rows by id, an answer that computes the id still passes")
+    func referenceWithIDs() throws {
+        let update = try grader(check: "kind: sql-state", solution: "UPDATE items SET price = price * 2 WHERE category_id = 2;")
+        #expect(update.grade("UPDATE items SET price = price * 2 WHERE category_id = (SELECT id FROM categories WHERE name = 'Drinks')").passed)
+        #expect(!update.grade("UPDATE items SET price = price * 2 WHERE id IN (3, 5)").passed, "the copied drink (Tea (v)) is missed")
+        let grader = try grader(check: "kind: sql-state", solution: addCoffee)
+        for answer in [
+            addCoffee,
+            "INSERT INTO items (name, price, category_id) SELECT 'Coffee', 2.5, id FROM categories WHERE name = 'Drinks'",
+            "INSERT INTO items (name, price, category_id) VALUES ('Coffee', 2.5, (SELECT id FROM categories WHERE name = 'Drinks'))",
+        ] {
+            let verdict = grader.grade(answer)
+            #expect(verdict.passed, "\(answer): \(verdict.explanation)")
+        }
+    }
+
+    @Test("variant: same turns the replay off")
+    func variantSame() throws {
+        let grader = try grader(check: "kind: sql-state\nvariant: same", solution: "UPDATE items SET price = price * 2 WHERE category_id = 2;")
+        #expect(grader.grade("UPDATE items SET price = price * 2 WHERE id IN (3, 5)").passed)
     }
 }

@@ -25,7 +25,7 @@ struct KitchenServeEndToEndTests {
         let serve = try ServeProcess(binary: try #require(Tools.kitchen), arguments: ["--db", database])
         defer { serve.cleanUp() }
 
-        let first = try await serve.line(seconds: 20)
+        let first = try await serve.line(seconds: 60)
         let port = try #require(loopbackPort(in: first), "the first line is not the URL: \(first ?? "nothing")")
         let url = "http://127.0.0.1:\(port)"
 
@@ -84,7 +84,7 @@ struct KitchenServeEndToEndTests {
         let database = try PracticeDatabase.create(in: folder)
         let serve = try ServeProcess(binary: try #require(Tools.kitchen), arguments: ["--db", database, "--port", "\(held.port)"])
         defer { serve.cleanUp() }
-        let port = try #require(loopbackPort(in: try await serve.line(seconds: 20)))
+        let port = try #require(loopbackPort(in: try await serve.line(seconds: 60)))
         #expect(port != held.port)
         let answer = try await Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/categories"])
         #expect(answer.stdout == "200")
@@ -103,7 +103,7 @@ struct KitchenServeEndToEndTests {
         defer { folder.remove() }
         let serve = try ServeProcess(binary: try #require(Tools.kitchen), arguments: ["--db", try PracticeDatabase.create(in: folder), "--port", "\(wanted)"])
         defer { serve.cleanUp() }
-        #expect(loopbackPort(in: try await serve.line(seconds: 20)) == wanted)
+        #expect(loopbackPort(in: try await serve.line(seconds: 60)) == wanted)
         #expect(try await serve.interrupt() == 0)
     }
 

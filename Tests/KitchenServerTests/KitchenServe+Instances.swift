@@ -138,14 +138,18 @@ struct KitchenServeInstancesTests {
         kill(killed.pid, SIGKILL)
         #expect(await Self.waitUntilGone(orphans, seconds: 10).isEmpty, "parent-death signal ends nginx and the instances")
         #expect(portIsFree(killedPort))
-        // A killed Kitchen cannot remove its temporary folder; this test does.
+        // A killed Kitchen cannot remove its temporary folder: it names its owner, so the next
+        // start removes it (InstanceGroupAbandonedFolderTests); this test removes it now.
         let temporary = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var left: [String] = []
         for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] where name.hasPrefix("kitchen-instances-") {
             let folder = temporary + "/" + name
             if let configuration = try? String(contentsOfFile: folder + "/nginx.conf", encoding: .utf8), configuration.contains("listen 127.0.0.1:\(killedPort);") {
+                left.append((try? String(contentsOfFile: folder + "/owner.pid", encoding: .utf8)) ?? "")
                 try? FileManager.default.removeItem(atPath: folder)
             }
         }
+        #expect(left == ["\(killed.pid)\n"], "the killed Kitchen's folder names it as its owner")
     }
 
     @Test("a silly number of instances is refused with the allowed range, before anything starts")

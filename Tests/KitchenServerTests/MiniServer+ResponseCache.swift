@@ -99,6 +99,35 @@ struct MiniServerResponseCacheTests {
         }
     }
 
+    @Test("API writes: each 201 is one row, visible at once to another connection (as the prompt has) and to the next GET")
+    func writesVisibleEverywhere() async throws {
+        try await withLiveServer { live async throws in
+            let prompt = try Connection(path: live.databasePath)
+            func rows() throws -> Int64 {
+                guard case .integer(let count)? = try prompt.fetchAll("SELECT count(*) FROM menu_items").first?.first else { return -1 }
+                return count
+            }
+            func pragma(_ name: String, on connection: Connection) throws -> [[DatabaseValue]] {
+                try connection.trusted { try connection.fetchAll("PRAGMA \(name)") }
+            }
+            let before = try rows()
+            _ = try await live.send("GET", "/menu")
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<40 {
+                    group.addTask { try await live.send("POST", "/menu", json: #"{"name": "Special \#(index)", "category_id": 1, "price": 2.5}"#).status }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == 201 })
+            #expect(try rows() == before + 40)
+            #expect(try await live.send("GET", "/menu").header("X-Total-Count") == String(before + 40))
+            // The server's writer commits without an fsync per commit, in WAL mode only.
+            #expect(try live.server.database.withConnection { try pragma("journal_mode", on: $0) } == [[.text("wal")]])
+            #expect(try live.server.database.withConnection { try pragma("synchronous", on: $0) } == [[.integer(1)]])
+            #expect(try pragma("synchronous", on: prompt) == [[.integer(2)]], "other connections keep SQLite's default")
+        }
+    }
+
     @Test("switching to another database file drops the cached responses")
     func switchingFiles() async throws {
         try await withLiveServer { live async throws in

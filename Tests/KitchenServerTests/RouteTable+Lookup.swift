@@ -113,6 +113,24 @@ struct RouteTableLookupTests {
         #expect(table.all.isEmpty)
     }
 
+    @Test("precedence: fewer parameters first, then the learner's routes, then the order of the table; HEAD follows the same order among GETs")
+    func precedence() {
+        let table = RouteTable([
+            route("GET", "/dish/:id", "practice item"),
+            route("GET", "/dish/:name", "learner item", origin: .learner),
+            route("GET", "/dish/:key", "second learner item", origin: .learner),
+            route("GET", "/dish/today", "practice literal"),
+            route("POST", "/dish/:id", "learner post", origin: .learner),
+        ])
+        #expect(table.lookup(method: "GET", path: "/dish/7").found == "GET /dish/:name", "the learner's route wins a tie with a practice one")
+        #expect(table.lookup(method: "GET", path: "/dish/7").parameters == ["name": "7"])
+        #expect(table.lookup(method: "HEAD", path: "/dish/7").found == "GET /dish/:name")
+        #expect(table.lookup(method: "GET", path: "/dish/today").found == "GET /dish/today", "a literal beats even the learner's parameter")
+        #expect(table.lookup(method: "HEAD", path: "/dish/today").found == "GET /dish/today")
+        #expect(table.lookup(method: "POST", path: "/dish/today").found == "POST /dish/:id")
+        #expect(table.lookup(method: "PUT", path: "/dish/today").allowed == ["GET", "POST", "HEAD", "OPTIONS"])
+    }
+
     @Test("a route's method is kept in upper case, so lookups by upper-case method find it")
     func methodCase() {
         let table = RouteTable([route("get", "/menu")])

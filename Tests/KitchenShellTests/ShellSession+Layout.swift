@@ -118,4 +118,19 @@ struct LayoutTests {
         #expect(rendered.prefix(4) == ["A dish row stores", "category_id, a number,", "not the section's name.", "The name lives in"], "\(rendered)")
         #expect(rendered.contains("    SELECT orders.id, customers.name FROM orders;"))
     }
+
+    @Test("a code span wrapped across lines closes on the next line, so bold after it is still bold")
+    func spansCrossLineEnds() {
+        let markdown = "Try `curl -i -H 'If-None-Match: x' http://127.0.0.1:8080/menu/12`. The server answers **304 Not Modified**: no body."
+        let plain = MarkdownTerminal(color: false, width: 40).render(markdown)
+        #expect(!plain.contains("**") && !plain.contains("`"), "\(plain)")
+        #expect(plain.contains("304"), "\(plain)")
+        let colored = MarkdownTerminal(color: true, width: 40).render(markdown)
+        let lines = colored.split(separator: "\n").map(String.init)
+        // The code span crosses a line end: both lines are cyan, the first closes with a reset.
+        #expect(lines.count >= 3, "\(lines)")
+        #expect(lines[0].hasSuffix("\u{1B}[0m") && lines[1].hasPrefix("\u{1B}[36m"), "\(lines)")
+        #expect(colored.contains("\u{1B}[1m304"), "bold opens before 304: \(lines)")
+        #expect(!colored.contains("**"), "\(lines)")
+    }
 }

@@ -3,8 +3,8 @@
 the API on Kitchen's main port.
 
 Run `python3 Tests/browser/cors_other_site_test.py [path/to/kitchen]` from the repository root after
-`swift build` (Chromium from Debian's `chromium` package; the DevTools helpers are those of
-restaurant_site_test.py). It writes a small lesson into a temporary lessons folder: a `dishes`
+`swift build` (Chromium from Debian's `chromium` package; the DevTools helpers are in
+browser_support.py). It writes a small lesson into a temporary lessons folder: a `dishes`
 table, an `other-site` page, and routes with and without `cors other-site`; starts `kitchen serve`
 on it; opens the other site's page (http://localhost:PORT) in Chromium; and checks what the browser
 lets the page do against the API (http://127.0.0.1:PORT): read a route that lists the other site,
@@ -14,16 +14,15 @@ the request log show the PATCH never arrived).
 """
 
 import os
+import select
 import shutil
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import restaurant_site_test as helpers  # noqa: E402  (the DevTools protocol, Chromium start-up)
-from restaurant_site_test import report  # noqa: E402
+import browser_support as helpers
+from browser_support import report
 
 LESSON = """format: 1
 id: two-sites
@@ -91,7 +90,7 @@ def stderr_line_with(process, marker, timeout=20):
     deadline = time.monotonic() + timeout
     buffer = b""
     while time.monotonic() < deadline:
-        ready, _, _ = helpers.select.select([process.stderr], [], [], 0.2)
+        ready, _, _ = select.select([process.stderr], [], [], 0.2)
         if ready:
             chunk = os.read(process.stderr.fileno(), 4096)
             if not chunk:
@@ -126,12 +125,8 @@ def main():
         report(site != api and site.startswith("http://localhost:"), "the other site runs on another origin", f"{site} vs {api}")
 
         browser, devtools = helpers.start_chromium(chromium, profile)
-        target = devtools.send("Target.createTarget", {"url": "about:blank"}, timeout=20)["targetId"]
-        session = devtools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        page = helpers.Page(devtools, session)
-        devtools.send("Runtime.enable", {}, session)
-        devtools.send("Page.enable", {}, session)
-        devtools.send("Page.navigate", {"url": site + "/"}, session)
+        page = helpers.open_page(devtools)
+        page.navigate(site + "/")
         results = page.wait_for("window.results && window.results.done && window.results", timeout=20) or {}
 
         report(results.get("read-listed") == "Soup,Pie", "the page reads a route whose cors line lists the other site",
@@ -157,33 +152,11 @@ def main():
     except Exception as error:  # a broken setup is one failure, with its reason
         report(False, "the test ran to the end", str(error))
     finally:
-        if browser and browser.poll() is None:
-            try:
-                devtools.send("Browser.close", timeout=3)
-            except Exception:
-                pass
-        if browser:
-            try:
-                browser.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                pass
-            try:
-                os.killpg(browser.pid, 15)
-            except ProcessLookupError:
-                pass
-            browser.wait()
-        if server:
-            if server.poll() is None:
-                server.terminate()
-            try:
-                server.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        helpers.stop_browser(browser, devtools)
+        helpers.stop_server(server)
         for folder in (lessons, home, profile):
             shutil.rmtree(folder, ignore_errors=True)
-    print(f"{helpers.passed} passed, {helpers.failed} failed ({time.monotonic() - started:.1f} s)")
-    sys.exit(1 if helpers.failed else 0)
+    helpers.finish(started)
 
 
 if __name__ == "__main__":

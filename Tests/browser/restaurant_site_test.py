@@ -15,35 +15,17 @@ lesson's database (read afterwards with sqlite3), that a 422 marks the failing f
 touching the database, and that logging in greets the user.
 """
 
-import fcntl
-import json
 import os
 import re
-import select
 import shutil
-import sqlite3
 import subprocess
-import sys
 import tempfile
-import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LESSONS = os.path.join(ROOT, "lessons")
+from browser_support import (LESSONS, database_rows, find_chromium, find_kitchen, finish, open_page, read_url, report,
+                             start_chromium, stop_browser, stop_server)
+
 CAPSTONE = os.path.join(LESSONS, "21-capstone.yaml")
-
-passed = 0
-failed = 0
-
-
-def report(ok, name, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
 
 
 def reference_routes(path):
@@ -70,177 +52,6 @@ def reference_routes(path):
     return routes
 
 
-class DevTools:
-    """The Chrome DevTools protocol over --remote-debugging-pipe: JSON messages ended by NUL."""
-
-    def __init__(self, process, write_fd, read_fd):
-        self.process = process
-        self.write_fd = write_fd
-        self.read_fd = read_fd
-        self.next_id = 0
-        self.responses = {}
-        self.console = []
-        self.lock = threading.Condition()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        buffer = b""
-        while True:
-            try:
-                chunk = os.read(self.read_fd, 65536)
-            except OSError:
-                chunk = b""
-            if not chunk:
-                with self.lock:
-                    self.lock.notify_all()
-                return
-            buffer += chunk
-            while b"\0" in buffer:
-                raw, buffer = buffer.split(b"\0", 1)
-                message = json.loads(raw)
-                with self.lock:
-                    if "id" in message:
-                        self.responses[message["id"]] = message
-                        self.lock.notify_all()
-                    elif message.get("method") == "Runtime.exceptionThrown":
-                        self.console.append(json.dumps(message["params"]["exceptionDetails"])[:300])
-                    elif message.get("method") == "Runtime.consoleAPICalled":
-                        args = message["params"].get("args", [])
-                        self.console.append(" ".join(str(a.get("value", a.get("description", ""))) for a in args)[:300])
-
-    def send(self, method, params=None, session=None, timeout=10):
-        with self.lock:
-            self.next_id += 1
-            message_id = self.next_id
-        message = {"id": message_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self.write_fd, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        with self.lock:
-            while message_id not in self.responses:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or self.process.poll() is not None:
-                    raise RuntimeError(f"no answer from Chromium to {method}")
-                self.lock.wait(remaining)
-            response = self.responses.pop(message_id)
-        if "error" in response:
-            raise RuntimeError(f"{method}: {response['error']}")
-        return response.get("result", {})
-
-
-class Page:
-    def __init__(self, devtools, session):
-        self.devtools = devtools
-        self.session = session
-
-    def evaluate(self, expression):
-        result = self.devtools.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                         "awaitPromise": True}, self.session)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"{expression}: {result['exceptionDetails'].get('text')}")
-        return result["result"].get("value")
-
-    def wait_for(self, expression, timeout=10):
-        """Polls a JavaScript expression until it is truthy; returns its last value."""
-        deadline = time.monotonic() + timeout
-        value = None
-        while time.monotonic() < deadline:
-            value = self.evaluate(expression)
-            if value:
-                return value
-            time.sleep(0.05)
-        return value
-
-    def fill(self, selector, value):
-        self.evaluate(f"""(() => {{
-            const field = document.querySelector({json.dumps(selector)})
-            field.focus()
-            field.value = {json.dumps(value)}
-            field.dispatchEvent(new Event('input', {{bubbles: true}}))
-            field.dispatchEvent(new Event('change', {{bubbles: true}}))
-        }})()""")
-
-    def click(self, selector):
-        """A real mouse click at the element's centre, as a person would click."""
-        box = self.evaluate(f"""(() => {{
-            const element = document.querySelector({json.dumps(selector)})
-            element.scrollIntoView({{block: 'center'}})
-            const r = element.getBoundingClientRect()
-            return [r.x + r.width / 2, r.y + r.height / 2]
-        }})()""")
-        for kind in ("mousePressed", "mouseReleased"):
-            self.devtools.send("Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1],
-                                                            "button": "left", "clickCount": 1}, self.session)
-
-
-def find_kitchen():
-    candidates = [sys.argv[1]] if len(sys.argv) > 1 else []
-    candidates += [os.environ.get("KITCHEN_BIN", "")]
-    candidates += [os.path.join(ROOT, p) for p in (".build/debug/kitchen", ".build/release/kitchen")]
-    for candidate in candidates:
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    sys.exit("kitchen binary not found: run `swift build` first, or pass its path as the first argument")
-
-
-def find_chromium():
-    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    sys.exit("chromium not found: install Debian's package with `apt-get install chromium`")
-
-
-def read_url(process, timeout=20):
-    deadline = time.monotonic() + timeout
-    line = b""
-    while time.monotonic() < deadline and not line.endswith(b"\n"):
-        ready, _, _ = select.select([process.stdout], [], [], 0.2)
-        if ready:
-            byte = os.read(process.stdout.fileno(), 1)
-            if not byte:
-                break
-            line += byte
-    url = line.decode().strip()
-    if not url.startswith("http://"):
-        raise RuntimeError(f"kitchen serve did not print its address (got {url!r})")
-    return url
-
-
-def start_chromium(binary, profile):
-    # Chromium reads commands from fd 3 and writes answers to fd 4.
-    to_chromium_read, to_chromium_write = os.pipe()
-    from_chromium_read, from_chromium_write = os.pipe()
-
-    def wire_pipes():
-        # Move both ends above 10 first, so that dup2 onto 3 and 4 neither clobbers the other nor
-        # is a no-op (a no-op would keep close-on-exec set and Chromium would find no pipe).
-        commands = fcntl.fcntl(to_chromium_read, fcntl.F_DUPFD, 10)
-        answers = fcntl.fcntl(from_chromium_write, fcntl.F_DUPFD, 10)
-        os.dup2(commands, 3)
-        os.dup2(answers, 4)
-        os.setsid()   # its own process group, so the test can stop Chromium and all its helpers
-
-    arguments = [binary, "--headless=new", "--remote-debugging-pipe", "--disable-gpu", "--no-first-run",
-                 "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
-                 "--disable-sync", "--disable-dev-shm-usage", "--window-size=1024,900",
-                 f"--user-data-dir={profile}", "about:blank"]
-    if os.geteuid() == 0:
-        arguments.insert(1, "--no-sandbox")   # Chromium refuses to run as root with its sandbox
-    process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, preexec_fn=wire_pipes, close_fds=False)
-    os.close(to_chromium_read)
-    os.close(from_chromium_write)
-    return process, DevTools(process, to_chromium_write, from_chromium_read)
-
-
-def database_rows(path, sql):
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
 
 
 def main():
@@ -265,12 +76,8 @@ def main():
         database = os.path.join(home, "lessons", "capstone.db")
 
         browser, devtools = start_chromium(chromium, profile)
-        target = devtools.send("Target.createTarget", {"url": "about:blank"}, timeout=20)["targetId"]
-        session = devtools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        page = Page(devtools, session)
-        devtools.send("Runtime.enable", {}, session)
-        devtools.send("Page.enable", {}, session)
-        devtools.send("Page.navigate", {"url": url + "/"}, session)
+        page = open_page(devtools)
+        page.navigate(url + "/")
 
         # 1. The menu renders the dishes the database offers.
         expected = database_rows(database, "SELECT id, name, price FROM menu_items WHERE discontinued = 0 ORDER BY id")
@@ -333,32 +140,11 @@ def main():
     except Exception as error:  # a broken setup is one failure, with its reason
         report(False, "the test ran to the end", str(error))
     finally:
-        if browser and browser.poll() is None:
-            try:
-                devtools.send("Browser.close", timeout=3)
-            except Exception:
-                pass
-        if browser:
-            try:
-                browser.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                pass
-            try:
-                os.killpg(browser.pid, 15)   # our Chromium's own process group (see wire_pipes)
-            except ProcessLookupError:
-                pass
-            browser.wait()
-        if server:
-            server.terminate()
-            try:
-                server.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        stop_browser(browser, devtools)
+        stop_server(server)
         shutil.rmtree(home, ignore_errors=True)
         shutil.rmtree(profile, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed ({time.monotonic() - started:.1f} s)")
-    sys.exit(1 if failed else 0)
+    finish(started)
 
 
 if __name__ == "__main__":

@@ -17,16 +17,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from restaurant_site_test import LESSONS, Page, find_chromium, find_kitchen, read_url, start_chromium  # noqa: E402
-
-passed = 0
-failed = 0
+from browser_support import (LESSONS, find_chromium, find_kitchen, finish, open_page, read_url, report, start_chromium,
+                             stop_browser, stop_server)
 
 SCRIPT = "<script>window.xssRan = true; document.title = 'owned'</script>"
 
@@ -49,16 +45,6 @@ end
 """
 
 
-def report(ok, name, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-
-
 def post_json(url, body):
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
@@ -66,9 +52,9 @@ def post_json(url, body):
         return response.status, json.loads(response.read())
 
 
-def visit(devtools, session, page, url):
+def visit(page, url):
     """Navigates and waits until the document has loaded (scripts in it have run by then)."""
-    devtools.send("Page.navigate", {"url": url}, session)
+    page.navigate(url)
     page.wait_for("document.readyState === 'complete' && location.href === " + json.dumps(url))
 
 
@@ -99,56 +85,31 @@ def main():
                "the escaped page carries the script as text", escaped_html[-300:])
 
         browser, devtools = start_chromium(chromium, profile)
-        target = devtools.send("Target.createTarget", {"url": "about:blank"}, timeout=20)["targetId"]
-        session = devtools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        page = Page(devtools, session)
-        devtools.send("Runtime.enable", {}, session)
-        devtools.send("Page.enable", {}, session)
+        page = open_page(devtools)
 
-        visit(devtools, session, page, url + "/escaped-page")
+        visit(page, url + "/escaped-page")
         report(page.evaluate("window.xssRan === true") is False, "the escaped page runs no script")
         shown = page.evaluate("[...document.querySelectorAll('li.review')].map(li => li.textContent)") or []
         report(any(SCRIPT in text for text in shown), "the escaped page shows the script as the review's text", repr(shown))
         report(page.evaluate("document.title") == "Reviews", "the escaped page keeps its title")
 
-        visit(devtools, session, page, url + "/raw-page")
+        visit(page, url + "/raw-page")
         ran = page.wait_for("window.xssRan === true", timeout=5)
         report(ran is True, "the raw page runs the stored script")
         report(page.evaluate("document.title") == "owned", "the script changed the page", page.evaluate("document.title"))
 
         # The same raw page with a Content-Security-Policy: the browser refuses the inline script.
-        visit(devtools, session, page, url + "/csp-raw-page")
+        visit(page, url + "/csp-raw-page")
         report(page.evaluate("window.xssRan === true") is False, "with Content-Security-Policy: default-src 'self' the raw page runs no inline script")
         report(page.evaluate("document.title") == "Reviews", "the policy kept the page as it was")
     except Exception as error:  # a broken setup is one failure, with its reason
         report(False, "the test ran to the end", str(error))
     finally:
-        if browser and browser.poll() is None:
-            try:
-                devtools.send("Browser.close", timeout=3)
-            except Exception:
-                pass
-        if browser:
-            try:
-                browser.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                pass
-            try:
-                os.killpg(browser.pid, 15)   # our Chromium's own process group
-            except ProcessLookupError:
-                pass
-            browser.wait()
-        if server:
-            server.terminate()
-            try:
-                server.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        stop_browser(browser, devtools)
+        stop_server(server)
         shutil.rmtree(home, ignore_errors=True)
         shutil.rmtree(profile, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed ({time.monotonic() - started:.1f} s)")
-    sys.exit(1 if failed else 0)
+    finish(started)
 
 
 if __name__ == "__main__":

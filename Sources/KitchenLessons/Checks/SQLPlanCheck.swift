@@ -59,6 +59,10 @@ struct SQLPlanCheck: Check {
             if let differences = ResultDiff().differences(expected: expected, actual: actual) {
                 return .fail("Not yet: your query's result is not the one asked for.", differences)
             }
+            // The index may return today's rows in the wanted order without an ORDER BY.
+            if let verdict = try RowOrderByChance.verdict(answer, expected: expected, diff: ResultDiff(), in: context, memoKey: "sql-plan-reference-reversed") {
+                return verdict
+            }
             planned = last
             referenceQuery = expectedQuery
         }
@@ -77,6 +81,9 @@ struct SQLPlanCheck: Check {
             return .fail("The plan still uses an index, but this step wants a plan without one:", drawn)
         }
         if usesIndex, let verdict = try otherValues(planned: planned, referenceQuery: referenceQuery, learner: database, reference: referenceDatabase) {
+            return verdict
+        }
+        if usesIndex, index == nil, let verdict = try searchedColumns(plan: plan, referenceQuery: referenceQuery, reference: referenceDatabase) {
             return verdict
         }
         if query == nil {
@@ -127,6 +134,43 @@ struct SQLPlanCheck: Check {
             return .fail("The database after your statements is not the one this step leaves.", differences)
         }
         return nil
+    }
+
+    /// A failing verdict when the plan finds rows through an index, but not by what the
+    /// reference's plan searches with: every column a `SEARCH` of the reference's plan looks up
+    /// must be looked up by some `SEARCH` of the answer's plan (an index on `status` where the
+    /// query's lookup needs `table_no` is an index, and the wrong one). An index with more columns
+    /// (`table_no, status`) searches with more and passes.
+    private func searchedColumns(plan: QueryPlan, referenceQuery: String, reference: Connection) throws -> Verdict? {
+        guard let referencePlan = try? reference.trusted({ try reference.queryPlan(for: referenceQuery) }) else { return nil }
+        let learnerSearches = plan.steps.compactMap { Self.searchColumns(of: $0.detail) }
+        for step in referencePlan.steps {
+            guard let wanted = Self.searchColumns(of: step.detail), !wanted.isEmpty else { continue }
+            if learnerSearches.contains(where: { wanted.isSubset(of: $0) }) { continue }
+            let found = learnerSearches.flatMap { $0.sorted() }
+            return .fail(
+                "The plan finds rows through an index, but not by what this step looks up: it searches by \(found.isEmpty ? "nothing" : found.joined(separator: ", ")), and the rows are wanted by \(wanted.sorted().joined(separator: ", ")).",
+                plan.rendered.split(separator: "\n").map { "  " + $0 }
+                    + ["An index helps a lookup when it starts with the column the WHERE (or the JOIN) compares: which column is that here?"])
+        }
+        return nil
+    }
+
+    /// The columns a plan step looks rows up by (`SEARCH t USING INDEX i (a=? AND b>?)` → a, b;
+    /// `… INTEGER PRIMARY KEY (rowid=?)` → rowid), or nil for a step that searches nothing. A
+    /// skip-scan's `ANY(a)` does not look `a` up.
+    static func searchColumns(of detail: String) -> Set<String>? {
+        guard detail.hasPrefix("SEARCH "), detail.contains(" INDEX ") || detail.contains("PRIMARY KEY"),
+              detail.hasSuffix(")"), let open = detail.firstRange(of: " (") else { return nil }
+        let inside = detail[open.upperBound..<detail.index(before: detail.endIndex)]
+        var columns: Set<String> = []
+        for term in inside.split(separator: " AND ") {
+            let text = term.drop { $0 == " " }
+            if text.hasPrefix("ANY(") { continue }
+            let name = text.prefix { !"=<>!".contains($0) && $0 != " " }
+            if !name.isEmpty { columns.insert(name.lowercased()) }
+        }
+        return columns
     }
 
     static func isIndexStatement(_ sql: String) -> Bool {

@@ -1,7 +1,8 @@
 import KitchenSQL
 
 /// `sql-result`: the answer's rows must equal the reference's, on the step's data and on a
-/// hidden variant of it (so a hard-coded `SELECT 'Pizza', 12;` or `WHERE id IN (1, 2, 3)` fails).
+/// hidden variant of it (so a hard-coded `SELECT 'Pizza', 12;` or `WHERE id IN (1, 2, 3)` fails),
+/// and once more with unordered rows read the other way round (`RowOrderByChance`).
 /// A result step is about a query: unless the step says `read-only: false`, the answer may not
 /// change the database (else deleting the other rows and selecting the rest would pass); with
 /// it, the database after the answer must equal the one after the reference.
@@ -43,6 +44,9 @@ struct SQLResultCheck: Check {
         }
         if let referenceDatabase, let differences = try DatabaseComparison().differences(learner: learnerDatabase, reference: referenceDatabase, start: try context.freshCopy()) {
             return .fail("Your result is right, but the database after your statements is not the one this step leaves.", differences)
+        }
+        if let verdict = try RowOrderByChance.verdict(answer, expected: expected, diff: diff, in: context, memoKey: "sql-result-reference-reversed") {
+            return verdict
         }
         if checkVariant {
             let hidden = AnswerRun.run(answer, on: try context.freshVariant())
