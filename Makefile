@@ -33,7 +33,8 @@ build:
 # after the others: run in parallel with everything else on 2 cores, they starved the other live
 # suites' servers of CPU until those tests' own time bounds failed. The runaway suite keeps six
 # CPU-bound queries busy for seconds: it runs alone, so that no other suite's timing bounds are
-# measured on a machine it saturates.
+# measured on a machine it saturates. Last, a short run of each fuzz target (`fuzz-smoke`), so the
+# fuzzers keep building; `make fuzz` is the long run.
 HEAVY_SUITES = LoadRunnerTests|MiniServerAbuseTests|MiniServerSlowClientTests|KitchenServeInstancesTests|KitchenPromptScaleTests|RouteExportFrameworkTests|RouteExportExpressTests
 
 test:
@@ -47,6 +48,7 @@ test:
 	python3 Tests/browser/restaurant_site_test.py .build/debug/kitchen
 	python3 Tests/browser/cors_other_site_test.py .build/debug/kitchen
 	python3 Tests/browser/stored_xss_test.py .build/debug/kitchen
+	$(MAKE) fuzz-smoke
 
 bench:
 	@scripts/install-deps bench
