@@ -80,18 +80,10 @@ public struct LessonLoader {
         return try parse(text, file: name, fixtures: fixtures)
     }
 
-    /// Parses one lesson's YAML text.
+    /// Parses one lesson's YAML text. Problems are reported in the order a reader meets them in
+    /// the file: the YAML, the format, the id, setup, steps, server, then the titles.
     public func parse(_ text: String, file: String, fixtures: String) throws -> Lesson {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw LessonProblem(file: file, line: nil, message: "the file is empty")
-            }
-            root = node
-        } catch let error as YamlError {
-            throw LessonProblem(file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
-        }
-        let reader = try YAMLReader(root, file: file, what: "a lesson")
+        let reader = try YAMLReader(try composeRoot(text, file: file), file: file, what: "a lesson")
         try reader.checkKeys(allowed: ["format", "id", "title", "summary", "requires", "setup", "steps", "server"], what: "the lesson")
         guard let format = reader.node("format")?.int else {
             throw reader.problem("the lesson is missing 'format: 1'")
@@ -102,6 +94,37 @@ public struct LessonLoader {
         let id = try reader.nonEmptyString("id", in: "the lesson")
         try Self.checkIdentifier(id, reader: reader, key: "id")
         let setup = try parseSetup(reader, fixtures: fixtures)
+        let steps = try parseSteps(reader, file: file)
+        let server = try parseServer(reader, setup: setup, file: file, fixtures: fixtures)
+        var lesson = Lesson(
+            id: id,
+            title: try reader.nonEmptyString("title", in: "the lesson"),
+            summary: try reader.nonEmptyString("summary", in: "the lesson"),
+            requires: try reader.stringList("requires") ?? [],
+            setup: setup,
+            steps: steps,
+            server: server,
+            file: file
+        )
+        lesson.idLine = reader.line(of: "id")
+        return lesson
+    }
+
+    /// The YAML document's root node; an empty file or invalid YAML is a `LessonProblem` with
+    /// the line Yams names.
+    private func composeRoot(_ text: String, file: String) throws -> Node {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw LessonProblem(file: file, line: nil, message: "the file is empty")
+            }
+            return node
+        } catch let error as YamlError {
+            throw LessonProblem(file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
+        }
+    }
+
+    /// The lesson's steps: at least one, and no two with the same id.
+    private func parseSteps(_ reader: YAMLReader, file: String) throws -> [Step] {
         guard let stepNodes = try reader.list("steps"), !stepNodes.isEmpty else {
             throw reader.problem("the lesson has no 'steps'")
         }
@@ -113,6 +136,12 @@ public struct LessonLoader {
             }
             steps.append(step)
         }
+        return steps
+    }
+
+    /// The lesson's own `server:`, else the one its fixture brings (`fixtures/NAME.server.yaml`),
+    /// with its routes checked by the registry's route validator when there is one.
+    private func parseServer(_ reader: YAMLReader, setup: LessonSetup, file: String, fixtures: String) throws -> ServerSpec? {
         var server: ServerSpec?
         if let node = reader.node("server") {
             server = try ServerSpec.parse(node, file: file, lessonsDirectory: Self.parent(of: fixtures))
@@ -129,18 +158,7 @@ public struct LessonLoader {
             // A block scalar starts on the line after `routes: |`.
             throw LessonProblem(file: file, line: (server?.routesLine ?? 0) + problem.line, message: "in server.routes: \(problem.message)")
         }
-        var lesson = Lesson(
-            id: id,
-            title: try reader.nonEmptyString("title", in: "the lesson"),
-            summary: try reader.nonEmptyString("summary", in: "the lesson"),
-            requires: try reader.stringList("requires") ?? [],
-            setup: setup,
-            steps: steps,
-            server: server,
-            file: file
-        )
-        lesson.idLine = reader.line(of: "id")
-        return lesson
+        return server
     }
 
     private func parseSetup(_ lesson: YAMLReader, fixtures: String) throws -> LessonSetup {

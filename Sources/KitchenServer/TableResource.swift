@@ -200,6 +200,8 @@ public struct TableResource: Sendable {
         return matches ? ServerResponse(status: 304, headers: [("ETag", tag)]) : response
     }
 
+    /// POST (no id), PUT (`partial` false) or PATCH (`partial` true): the body is checked against
+    /// the columns first, so a refused write changes nothing (helpers in TableResource+Writing).
     func write(_ request: ServerRequest, columns: [Column], key: String, id: String?, partial: Bool, on connection: Connection) throws -> ServerResponse {
         if let id, try fetch(id: id, key: key, columns: columns, on: connection) == nil {
             return notFound(request)
@@ -209,61 +211,16 @@ public struct TableResource: Sendable {
         case .failure(let response): return response
         case .success(let pairs): fields = pairs
         }
-        var problems: [(String, JSONValue)] = []
-        let byName = Dictionary(columns.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for (name, value) in fields {
-            guard let column = byName[name] else {
-                problems.append((name, .string("unknown field; fields are \(columns.filter { !$0.isKey }.map(\.name).joined(separator: ", "))")))
-                continue
-            }
-            if column.isKey {
-                problems.append((name, .string("is chosen by the server; leave it out")))
-                continue
-            }
-            if value.isNull {
-                if column.notNull { problems.append((name, .string("must not be null"))) }
-                continue
-            }
-            // The column's type checked as a route's rule would be: one validator for both. JSON
-            // true and false are fine in an INTEGER column (SQLite keeps booleans as 0 and 1).
-            if let kind = column.expected.flatMap(FieldRule.Kind.init(rawValue:)), !(kind == .integer && value.isBool),
-               let problem = FieldValidation.check(FieldRule(name: name, required: false, kind: kind), value, fromQuery: false) {
-                problems.append((name, .string(problem)))
-            }
-        }
-        if !partial {
-            for column in columns where column.notNull && !column.hasDefault && !column.isKey && !fields.contains(where: { $0.0 == column.name }) {
-                problems.append((column.name, .string("is required")))
-            }
-        }
+        let problems = fieldProblems(fields, columns: columns, partial: partial)
         if !problems.isEmpty {
             return .error(422, "the \(partial ? "changes are" : "data is") not valid", extra: [("fields", .object(problems))])
         }
-        let values = fields.filter { byName[$0.0] != nil }
+        let values = fields.filter { field in columns.contains { $0.name == field.0 } }
         do {
             if let id {
-                if values.isEmpty { return .error(422, "nothing to change: send at least one field") }
-                var assignments = values.map { "\(SQLIdentifier.quote($0.0)) = ?" }
-                if !partial {
-                    // PUT replaces the whole row: fields left out go back to their defaults (or NULL),
-                    // in the same UPDATE, so a refused PUT changes nothing.
-                    let others = columns.filter { column in !column.isKey && !values.contains { $0.0 == column.name } }
-                    for column in others where column.hasDefault || !column.notNull {
-                        assignments.append("\(SQLIdentifier.quote(column.name)) = \(column.defaultSQL.map { "(\($0))" } ?? "NULL")")
-                    }
-                }
-                try run("UPDATE \(quotedTable) SET \(assignments.joined(separator: ", ")) WHERE \(SQLIdentifier.quote(key)) = ?", values.map { $0.1.databaseValue } + [idValue(id)], on: connection)
-                return .json(200, try fetch(id: id, key: key, columns: columns, on: connection) ?? .null)
+                return try update(id: id, values: values, columns: columns, key: key, partial: partial, on: connection)
             }
-            let names = values.map { SQLIdentifier.quote($0.0) }.joined(separator: ", ")
-            let placeholders = values.map { _ in "?" }.joined(separator: ", ")
-            let sql = values.isEmpty ? "INSERT INTO \(quotedTable) DEFAULT VALUES" : "INSERT INTO \(quotedTable) (\(names)) VALUES (\(placeholders))"
-            try run(sql, values.map { $0.1.databaseValue }, on: connection)
-            let newID = key == "rowid" || columns.first(where: \.isKey)?.expected == "integer"
-                ? String(connection.lastInsertRowID)
-                : (values.first { $0.0 == key }?.1.stringValue ?? String(connection.lastInsertRowID))
-            let row = try fetch(id: newID, key: key, columns: columns, on: connection) ?? .null
-            return .json(201, row, headers: [("Location", "\(path)/\(newID)")])
+            return try insert(values, columns: columns, key: key, on: connection)
         } catch let error as DatabaseError {
             return constraintResponse(error)
         }

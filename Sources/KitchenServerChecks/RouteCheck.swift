@@ -78,34 +78,13 @@ struct RouteCheck: Check {
 
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
         guard !answer.isEmpty else { return .fail("No route yet: define \(method) \(path) with route \(method) \(path) …") }
-        let learnerRoutes: [RouteDefinition]
-        do { learnerRoutes = try RouteParser.parse(answer.text) } catch {
-            return .fail("Your route definition has a mistake: \(error)")
+        let routes: Routes
+        switch try routesToCompare(answer, in: context) {
+        case .verdict(let verdict): return verdict
+        case .routes(let parsed): routes = parsed
         }
-        let key = "\(method) \(PathPattern(path))"
-        guard let learnerRoute = learnerRoutes.last(where: { $0.key == key }) else {
-            let yours = learnerRoutes.map(\.key)
-            return .fail("You have no route \(key) yet" + (yours.isEmpty ? "." : "; yours: \(yours.joined(separator: ", ")).") )
-        }
-        let referenceRoutes: [RouteDefinition]
-        do { referenceRoutes = try RouteParser.parse(context.step.solution) } catch {
-            throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' is not a valid route: \(error)")
-        }
-        guard let reference = referenceRoutes.first(where: { $0.key == key }) else {
-            throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' has no route \(key)")
-        }
-        if learnerRoute.isUnsafe && !reference.isUnsafe {
-            return .fail("Not yet: your route \(key) is marked unsafe: it pastes the raw input into its SQL with {name}.", [
-                "Whatever the probes say, a route that splices input can be attacked (' OR '1'='1). Remove `unsafe`",
-                "and use a parameter such as :name, which SQLite binds as a plain value.",
-            ])
-        }
-        if let written = RouteOptionChecks.writtenSecret(in: answer.text, spec: context.lesson.server) { return written }
-        if learnerRoute.options.bindsUndeclared && !reference.options.bindsUndeclared {
-            return .fail("Not yet: your route \(key) has the line bind-undeclared: any field a client adds binds to its SQL.", [
-                "That is the mass-assignment demonstration. Remove the line; then only declared inputs bind.",
-            ])
-        }
+        let (learnerRoutes, learnerRoute, referenceRoutes, reference) = (routes.learner, routes.learnerRoute, routes.reference, routes.referenceRoute)
+        if let verdict = forbiddenOptionVerdict(answer, learner: learnerRoute, reference: reference, in: context) { return verdict }
         let items = try itemProbes(for: reference, routes: referenceRoutes, context: context)
         var probes = makeProbes(for: reference) + items.probes + userProbes(for: reference, secondTarget: items.secondTarget)
             + corsProbes(reference: reference, learner: learnerRoute)
@@ -142,6 +121,61 @@ struct RouteCheck: Check {
         }
         let count = probes.count + sequenceRequestCount(reference: reference, learner: learnerRoute)
         return .pass("Correct: your route answered all \(count) probe requests like the reference, and left the database the same way.")
+    }
+
+    /// The learner's and the reference's routes, each with the route this step is about.
+    struct Routes {
+        var learner: [RouteDefinition]
+        var learnerRoute: RouteDefinition
+        var reference: [RouteDefinition]
+        var referenceRoute: RouteDefinition
+    }
+
+    /// Both sides' routes parsed, or the verdict that ends grading first.
+    enum RoutesToCompare {
+        case routes(Routes)
+        case verdict(Verdict)
+    }
+
+    /// Parses the answer and the step's solution. A learner's mistake is a verdict; a mistake in
+    /// the solution is the lesson's, so it is thrown as a `LessonProblem`.
+    func routesToCompare(_ answer: Answer, in context: GradingContext) throws -> RoutesToCompare {
+        let learnerRoutes: [RouteDefinition]
+        do { learnerRoutes = try RouteParser.parse(answer.text) } catch {
+            return .verdict(.fail("Your route definition has a mistake: \(error)"))
+        }
+        let key = "\(method) \(PathPattern(path))"
+        guard let learnerRoute = learnerRoutes.last(where: { $0.key == key }) else {
+            let yours = learnerRoutes.map(\.key)
+            return .verdict(.fail("You have no route \(key) yet" + (yours.isEmpty ? "." : "; yours: \(yours.joined(separator: ", ")).") ))
+        }
+        let referenceRoutes: [RouteDefinition]
+        do { referenceRoutes = try RouteParser.parse(context.step.solution) } catch {
+            throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' is not a valid route: \(error)")
+        }
+        guard let reference = referenceRoutes.first(where: { $0.key == key }) else {
+            throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' has no route \(key)")
+        }
+        return .routes(Routes(learner: learnerRoutes, learnerRoute: learnerRoute, reference: referenceRoutes, referenceRoute: reference))
+    }
+
+    /// A failing verdict for options that are wrong whatever the probes say (`unsafe`, a secret
+    /// written into the routes, `bind-undeclared`) unless the reference uses them too.
+    func forbiddenOptionVerdict(_ answer: Answer, learner: RouteDefinition, reference: RouteDefinition, in context: GradingContext) -> Verdict? {
+        let key = learner.key
+        if learner.isUnsafe && !reference.isUnsafe {
+            return .fail("Not yet: your route \(key) is marked unsafe: it pastes the raw input into its SQL with {name}.", [
+                "Whatever the probes say, a route that splices input can be attacked (' OR '1'='1). Remove `unsafe`",
+                "and use a parameter such as :name, which SQLite binds as a plain value.",
+            ])
+        }
+        if let written = RouteOptionChecks.writtenSecret(in: answer.text, spec: context.lesson.server) { return written }
+        if learner.options.bindsUndeclared && !reference.options.bindsUndeclared {
+            return .fail("Not yet: your route \(key) has the line bind-undeclared: any field a client adds binds to its SQL.", [
+                "That is the mass-assignment demonstration. Remove the line; then only declared inputs bind.",
+            ])
+        }
+        return nil
     }
 
     /// One probe sent to both route sets, and what differs in status, the body's fields (a GET's

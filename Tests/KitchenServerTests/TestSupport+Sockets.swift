@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import KitchenServer
 #if canImport(Glibc)
 import Glibc
@@ -163,6 +164,15 @@ func rawExchange(port: Int, _ request: String, seconds: Double = 5) throws -> (r
     socket.send(request)
     let (bytes, end) = socket.readResponse(seconds: seconds)
     return (RawResponse(bytes), end)
+}
+
+extension LiveServer {
+    /// One request over a raw socket, exactly as written.
+    func raw(_ request: String, seconds: Double = 5) async throws -> RawResponse {
+        let port = port
+        let (response, end) = try await onOwnThread { try rawExchange(port: port, request, seconds: seconds) }
+        return try #require(response, "no response (\(end)) to \(request.debugDescription)")
+    }
 }
 
 /// Raises this process's open-file limit to at least `wanted` when the hard limit allows.

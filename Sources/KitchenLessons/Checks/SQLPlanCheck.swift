@@ -30,44 +30,76 @@ struct SQLPlanCheck: Check {
         let database = try fresh()
         let learner = AnswerRun.run(answer, on: database)
         if let verdict = SQLVerdicts.failed(learner) { return verdict }
-        // The reference does the same on the same start database at every grading (on the
-        // indexes lesson, a CREATE INDEX over 120,000 rows): its run and the database it leaves
-        // are kept, and each grading reads a copy of that database.
+        let (reference, referenceDatabase) = try referenceRun(in: context, fresh: fresh)
+        if let verdict = try dataChanges(learner: learner, reference: reference, answer: answer, context: context) { return verdict }
+        let planned: String
+        let referenceQuery: String
+        switch try queriesToPlan(answer, learner: learner, reference: reference, in: context) {
+        case .verdict(let verdict): return verdict
+        case .queries(let learnerQuery, let expectedQuery):
+            planned = learnerQuery
+            referenceQuery = expectedQuery
+        }
+        let plan = try database.trusted { try database.queryPlan(for: planned) }
+        let drawn = plan.rendered.split(separator: "\n").map { "  " + $0 }
+        if let verdict = indexUseVerdict(plan, drawn: drawn) { return verdict }
+        if usesIndex, let verdict = try otherValues(planned: planned, referenceQuery: referenceQuery, learner: database, reference: referenceDatabase) {
+            return verdict
+        }
+        if usesIndex, index == nil, let verdict = try searchedColumns(plan: plan, referenceQuery: referenceQuery, reference: referenceDatabase) {
+            return verdict
+        }
+        if query == nil, let verdict = try hiddenVariantVerdict(answer, in: context) { return verdict }
+        return .pass(usesIndex ? "Correct: SQLite now finds the rows through an index." : "Correct: the plan reads the table without an index.", drawn)
+    }
+
+    /// The reference's run and a copy of the database it leaves. The reference does the same on
+    /// the same start database at every grading (on the indexes lesson, a CREATE INDEX over
+    /// 120,000 rows): its run and the database it leaves are kept, and each grading reads a copy.
+    private func referenceRun(in context: GradingContext, fresh: () throws -> Connection) throws -> (AnswerRun, Connection) {
         let kept = try context.memo.value(for: "sql-plan-reference-" + (query != nil ? "schema" : "full")) {
             let database = try fresh()
             let run = AnswerRun.run(context.reference, on: database)
             return (run: run, database: try database.serialize())
         }
-        let reference = kept.run
         let referenceDatabase = try Connection.inMemory(copying: kept.database, policy: context.policy)
-        if let error = reference.error {
+        if let error = kept.run.error {
             throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' fails: \(error.message)")
         }
-        if let verdict = try dataChanges(learner: learner, reference: reference, answer: answer, context: context) { return verdict }
-        let planned: String
-        let referenceQuery: String
+        return (kept.run, referenceDatabase)
+    }
+
+    /// The learner's and the reference's query to plan, or the verdict that ends grading first.
+    private enum QueriesToPlan {
+        case queries(learner: String, reference: String)
+        case verdict(Verdict)
+    }
+
+    /// The step's fixed query for both; otherwise each side's last query, once the learner's
+    /// returns the right rows (in an order that is not chance).
+    private func queriesToPlan(_ answer: Answer, learner: AnswerRun, reference: AnswerRun, in context: GradingContext) throws -> QueriesToPlan {
         if let query {
-            planned = query
-            referenceQuery = query
-        } else {
-            guard let last = learner.lastQuery, let actual = learner.lastResult else {
-                return .fail("Your answer has no query to look at: this step wants a SELECT.")
-            }
-            guard let expected = reference.lastResult, let expectedQuery = reference.lastQuery else {
-                throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' has no query to plan")
-            }
-            if let differences = ResultDiff().differences(expected: expected, actual: actual) {
-                return .fail("Not yet: your query's result is not the one asked for.", differences)
-            }
-            // The index may return today's rows in the wanted order without an ORDER BY.
-            if let verdict = try RowOrderByChance.verdict(answer, expected: expected, diff: ResultDiff(), in: context, memoKey: "sql-plan-reference-reversed") {
-                return verdict
-            }
-            planned = last
-            referenceQuery = expectedQuery
+            return .queries(learner: query, reference: query)
         }
-        let plan = try database.trusted { try database.queryPlan(for: planned) }
-        let drawn = plan.rendered.split(separator: "\n").map { "  " + $0 }
+        guard let last = learner.lastQuery, let actual = learner.lastResult else {
+            return .verdict(.fail("Your answer has no query to look at: this step wants a SELECT."))
+        }
+        guard let expected = reference.lastResult, let expectedQuery = reference.lastQuery else {
+            throw LessonProblem(file: context.lesson.file, line: context.step.line, message: "the solution of step '\(context.step.id)' has no query to plan")
+        }
+        if let differences = ResultDiff().differences(expected: expected, actual: actual) {
+            return .verdict(.fail("Not yet: your query's result is not the one asked for.", differences))
+        }
+        // The index may return today's rows in the wanted order without an ORDER BY.
+        if let verdict = try RowOrderByChance.verdict(answer, expected: expected, diff: ResultDiff(), in: context, memoKey: "sql-plan-reference-reversed") {
+            return .verdict(verdict)
+        }
+        return .queries(learner: last, reference: expectedQuery)
+    }
+
+    /// A failing verdict when the plan finds rows through an index and the step wants none, or
+    /// the other way round; nil when it does what the step asks.
+    private func indexUseVerdict(_ plan: QueryPlan, drawn: [String]) -> Verdict? {
         let found = findsRows(plan)
         if usesIndex && !found {
             let what = index.map { "the index \($0)" } ?? "an index"
@@ -80,20 +112,15 @@ struct SQLPlanCheck: Check {
         if !usesIndex && found {
             return .fail("The plan still uses an index, but this step wants a plan without one:", drawn)
         }
-        if usesIndex, let verdict = try otherValues(planned: planned, referenceQuery: referenceQuery, learner: database, reference: referenceDatabase) {
-            return verdict
-        }
-        if usesIndex, index == nil, let verdict = try searchedColumns(plan: plan, referenceQuery: referenceQuery, reference: referenceDatabase) {
-            return verdict
-        }
-        if query == nil {
-            // The rows must hold on the hidden variant too: a hard-coded id found through the
-            // primary key is fast, and wrong.
-            let hidden = AnswerRun.run(answer, on: try context.freshVariant())
-            let hiddenExpected = try context.memo.value(for: "sql-plan-reference-variant") { try SQLVerdicts.referenceResult(context, on: try context.freshVariant()) }
-            if let verdict = SQLVerdicts.variantFailure(hidden, expected: hiddenExpected, diff: ResultDiff()) { return verdict }
-        }
-        return .pass(usesIndex ? "Correct: SQLite now finds the rows through an index." : "Correct: the plan reads the table without an index.", drawn)
+        return nil
+    }
+
+    /// The rows must hold on the hidden variant too: a hard-coded id found through the primary
+    /// key is fast, and wrong.
+    private func hiddenVariantVerdict(_ answer: Answer, in context: GradingContext) throws -> Verdict? {
+        let hidden = AnswerRun.run(answer, on: try context.freshVariant())
+        let hiddenExpected = try context.memo.value(for: "sql-plan-reference-variant") { try SQLVerdicts.referenceResult(context, on: try context.freshVariant()) }
+        return SQLVerdicts.variantFailure(hidden, expected: hiddenExpected, diff: ResultDiff())
     }
 
     /// True when some step of `plan` finds rows through an index (the named one, if any).
