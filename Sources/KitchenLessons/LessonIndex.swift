@@ -102,17 +102,7 @@ public struct LessonIndex: Codable, Sendable, Equatable {
         var parts = ["kitchen " + (stamp("/proc/self/exe") ?? "?")]
         let fixtures = directory + "/fixtures"
         parts.append("fixtures " + (stamp(fixtures) ?? "-"))
-        if let handle = opendir(fixtures) {
-            defer { closedir(handle) }
-            var names: [String] = []
-            while let entry = readdir(handle) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            for name in names.sorted() { parts.append(name + " " + (stamp(fixtures + "/" + name) ?? "-")) }
-        }
+        for name in DirectoryListing.names(in: fixtures) { parts.append(name + " " + (stamp(fixtures + "/" + name) ?? "-")) }
         return parts.joined(separator: "\n")
     }
 

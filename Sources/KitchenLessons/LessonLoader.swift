@@ -272,16 +272,7 @@ public struct LessonLoader {
     }
 
     static func yamlFiles(in directory: String) -> [String] {
-        guard let handle = opendir(directory) else { return [] }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            // kitchen.yaml is the teacher's configuration, not a lesson.
-            if (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && name != "kitchen.yaml" { names.append(name) }
-        }
-        return names.sorted()
+        // kitchen.yaml is the teacher's configuration, not a lesson.
+        DirectoryListing.names(in: directory).filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && $0 != "kitchen.yaml" }
     }
 }

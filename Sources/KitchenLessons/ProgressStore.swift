@@ -49,12 +49,7 @@ public struct ProgressStore: Sendable {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[..<$0]) } ?? "."
         let prefix = (slash.map { String(path[path.index(after: $0)...]) } ?? path) + ".tmp-"
-        guard let handle = opendir(folder) else { return }
-        defer { closedir(handle) }
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
+        for name in DirectoryListing.names(in: folder) {
             guard name.hasPrefix(prefix), let pid = Int32(name.dropFirst(prefix.count)) else { continue }
             // Only files of processes that no longer run: a live Kitchen may be writing its own.
             if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {

@@ -1,4 +1,5 @@
 import KitchenSQL
+import KitchenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,18 +55,9 @@ enum FileNames {
         let slash = word.lastIndex(of: "/")
         let directory = slash.map { String(word[...$0]) } ?? ""
         let prefix = slash.map { String(word[word.index(after: $0)...]) } ?? word
-        guard let handle = opendir(directory.isEmpty ? "." : directory) else { return [] }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            guard name != ".", name != "..", name.hasPrefix(prefix), !name.hasPrefix(".") || prefix.hasPrefix(".") else { continue }
-            let isDirectory = entry.pointee.d_type == UInt8(DT_DIR)
-            names.append(directory + name + (isDirectory ? "/" : ""))
-        }
-        return names.sorted()
+        return DirectoryListing.entries(in: directory.isEmpty ? "." : directory)
+            .filter { $0.name.hasPrefix(prefix) && (!$0.name.hasPrefix(".") || prefix.hasPrefix(".")) }
+            .map { directory + $0.name + ($0.isDirectory ? "/" : "") }
     }
 }
 

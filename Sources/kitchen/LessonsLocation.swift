@@ -1,4 +1,5 @@
 import CEditLine
+import KitchenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -50,15 +51,9 @@ enum LessonsLocation {
         return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// True when `path` is a folder with at least one `.yaml` file.
+    /// True when `path` is a folder with at least one lesson file (`.yaml` or `.yml`, as the loader reads).
     static func hasLessons(_ path: String) -> Bool {
-        guard let directory = opendir(path) else { return false }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name.hasSuffix(".yaml") && name != "kitchen.yaml" { return true }
-        }
-        return false
+        DirectoryListing.names(in: path).contains { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && $0 != "kitchen.yaml" }
     }
 
     /// Said once per run, however often a command asks for the folder.
