@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -86,13 +87,22 @@ class DevTools:
         message = {"id": message_id, "method": method, "params": params or {}}
         if session:
             message["sessionId"] = session
-        os.write(self.write_fd, json.dumps(message).encode() + b"\0")
+        try:
+            os.write(self.write_fd, json.dumps(message).encode() + b"\0")
+        except BrokenPipeError:
+            self.process.wait()
+            raise RuntimeError(f"Chromium exited (status {self.process.returncode}) before reading "
+                               f"{method}{chromium_log_tail(self.process)}")
         deadline = time.monotonic() + timeout
         with self.lock:
             while message_id not in self.responses:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or self.process.poll() is not None:
-                    raise RuntimeError(f"no answer from Chromium to {method}")
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"Chromium exited (status {self.process.returncode}) before answering "
+                                       f"{method}{chromium_log_tail(self.process)}")
+                if remaining <= 0:
+                    raise RuntimeError(f"no answer from Chromium to {method} within {timeout} s"
+                                       f"{chromium_log_tail(self.process)}")
                 self.lock.wait(remaining)
             response = self.responses.pop(message_id)
         if "error" in response:
@@ -153,7 +163,7 @@ class Page:
 
 def open_page(devtools):
     """A new tab with the Runtime and Page domains on, as a Page."""
-    target = devtools.send("Target.createTarget", {"url": "about:blank"}, timeout=20)["targetId"]
+    target = devtools.send("Target.createTarget", {"url": "about:blank"}, timeout=60)["targetId"]
     session = devtools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     devtools.send("Runtime.enable", {}, session)
     devtools.send("Page.enable", {}, session)
@@ -193,7 +203,32 @@ def read_url(process, timeout=20):
     return url
 
 
-def start_chromium(binary, profile):
+def start_chromium(binary, profile, attempts=2):
+    """Chromium with DevTools on a pipe, once it answers; a start that hangs or dies is tried again.
+
+    A first start on a fresh machine can be slow (Chromium builds its caches in the new profile,
+    fontconfig its font cache) or, rarely, never answer: CI once waited 20 s for its first tab.
+    So the test waits for Browser.getVersion up to START_SECONDS, and on a hang or a crash stops
+    that Chromium and starts one more in a new profile, printing what the first wrote to stderr.
+    """
+    for attempt in range(1, attempts + 1):
+        # A retry gets a new profile inside the first, so the test's cleanup of `profile` removes it.
+        attempt_profile = profile if attempt == 1 else tempfile.mkdtemp(prefix="retry-", dir=profile)
+        process, devtools = launch_chromium(binary, attempt_profile)
+        try:
+            devtools.send("Browser.getVersion", timeout=START_SECONDS)
+            return process, devtools
+        except RuntimeError as error:
+            stop_browser(process, devtools)
+            if attempt == attempts:
+                raise
+            print(f"note: Chromium start {attempt} failed ({error}); trying once more", file=sys.stderr)
+
+
+START_SECONDS = 90
+
+
+def launch_chromium(binary, profile):
     # Chromium reads commands from fd 3 and writes answers to fd 4.
     to_chromium_read, to_chromium_write = os.pipe()
     from_chromium_read, from_chromium_write = os.pipe()
@@ -213,11 +248,25 @@ def start_chromium(binary, profile):
                  f"--user-data-dir={profile}", "about:blank"]
     if os.geteuid() == 0:
         arguments.insert(1, "--no-sandbox")   # Chromium refuses to run as root with its sandbox
+    # Its stderr goes to a file beside the profile (kept out of the test's output unless it fails).
+    log = tempfile.NamedTemporaryFile(prefix="kitchen-chromium-", suffix=".log", delete=False)
     process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, preexec_fn=wire_pipes, close_fds=False)
+                               stderr=log, preexec_fn=wire_pipes, close_fds=False)
+    log.close()
+    process.log_path = log.name
     os.close(to_chromium_read)
     os.close(from_chromium_write)
     return process, DevTools(process, to_chromium_write, from_chromium_read)
+
+
+def chromium_log_tail(process, lines=8):
+    """The last lines Chromium wrote to stderr, as a suffix for an error message."""
+    try:
+        with open(process.log_path, encoding="utf-8", errors="replace") as file:
+            tail = [line.rstrip() for line in file.readlines()[-lines:] if line.strip()]
+    except (AttributeError, OSError):
+        return ""
+    return ("; Chromium's stderr ends:\n    " + "\n    ".join(tail)) if tail else ""
 
 
 def database_rows(path, sql):
@@ -245,6 +294,12 @@ def stop_browser(browser, devtools):
         except ProcessLookupError:
             pass
         browser.wait()
+        log_path = getattr(browser, "log_path", None)
+        if log_path:
+            try:
+                os.unlink(log_path)
+            except OSError:
+                pass
 
 
 def stop_server(server):
