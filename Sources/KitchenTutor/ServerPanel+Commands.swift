@@ -150,18 +150,19 @@ extension ServerPanel {
     }
     }
 
-    /// `.route [remove] METHOD PATH`: one of the learner's routes.
+    /// `.route [remove] METHOD PATH`: a route's definition (the learner's own, or one the lesson
+    /// wrote, which the prose may ask the learner to read), or removing one of the learner's.
     func routeCommand() -> DotCommand {
         DotCommand("route", arguments: [.text("[remove] METHOD PATH", rest: true)], group: "Server",
-                   summary: "Show one of your routes, or remove it (.route remove METHOD PATH)") { [unowned self] session, arguments in
+                   summary: "Show a route's definition (yours or the lesson's), or remove one of yours (.route remove METHOD PATH)") { [unowned self] session, arguments in
             var words = arguments[0].split(separator: " ").map(String.init)
             let removing = words.first?.lowercased() == "remove"
             if removing { words.removeFirst() }
             guard words.count == 2 else { throw CommandError("usage: .route METHOD PATH, or .route remove METHOD PATH") }
             let key = "\(words[0].uppercased()) \(PathPattern(words[1]))"
             guard let definition = learnerRoutes.first(where: { $0.key == key }) else {
-                let mine = learnerRoutes.map(\.key)
-                throw CommandError("you have no route \(key)" + (mine.isEmpty ? "; define one with route METHOD /path = SQL" : "; yours: \(mine.joined(separator: ", "))"))
+                try showOthersRoute(key: key, removing: removing, session: session)
+                return .done
             }
             if removing {
                 learnerRoutes.removeAll { $0.key == key }
@@ -175,5 +176,24 @@ extension ServerPanel {
             }
             return .done
     }
+    }
+
+    /// `.route` for a key the learner has no route for: the written definition of a route someone
+    /// else put in the table (the lesson), or an error that lists the learner's own routes.
+    private func showOthersRoute(key: String, removing: Bool, session: ShellSession) throws {
+        let written = server.routes.all.first { route in
+            route.origin != .learner && route.definition != nil && "\(route.method) \(route.pattern)" == key
+        }
+        if let written, let definition = written.definition {
+            if removing {
+                throw CommandError("\(key) is the \(written.origin.rawValue)'s route, not yours: only your own routes can be removed; "
+                                   + "define \(key) yourself to replace it")
+            }
+            session.output.writeLine(session.style.cyan(definition.source))
+            session.output.writeLine(session.style.dim("(the \(written.origin.rawValue)'s route; a route you define for \(key) replaces it)"))
+            return
+        }
+        let mine = learnerRoutes.map(\.key)
+        throw CommandError("you have no route \(key)" + (mine.isEmpty ? "; define one with route METHOD /path = SQL" : "; yours: \(mine.joined(separator: ", "))"))
     }
 }

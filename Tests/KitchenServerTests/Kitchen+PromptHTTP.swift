@@ -51,6 +51,25 @@ struct KitchenPromptHTTPTests {
         #expect(!saved.contains("/x"))
     }
 
+    @Test(".route shows a route the lesson wrote, and refuses to remove it", .timeLimit(.minutes(1)))
+    func lessonRouteShown() throws {
+        let home = try TemporaryFolder()
+        defer { home.remove() }
+        let output = try Self.kitchen([], input: """
+            .lesson web-security
+            .route POST /reviews
+            .route remove POST /reviews
+            .route GET /nowhere
+            .routes
+            """, home: home)
+        #expect(output.stdout.contains("route POST /reviews\n"), "\(output.stdout)")
+        #expect(output.stdout.contains("bind-undeclared"))
+        #expect(output.stdout.contains("(the lesson's route; a route you define for POST /reviews replaces it)"))
+        #expect(output.stderr.contains("POST /reviews is the lesson's route, not yours"), "\(output.stderr)")
+        #expect(output.stderr.contains("you have no route GET /nowhere"))
+        #expect(output.stdout.contains("POST    /reviews  lesson"), "the refused removal left the route in place")
+    }
+
     @Test(".wire on shows the bytes that crossed the socket, CR LF made visible", .timeLimit(.minutes(1)))
     func wire() throws {
         let home = try TemporaryFolder()
