@@ -17,6 +17,23 @@ import KitchenSupport
 ///     printed is feedback enough;
 ///   - PRAGMA, EXPLAIN and ANALYZE are never attempts, nor are dot-commands (they are not events).
 extension LessonRun {
+    func gradeRoutes() -> [LessonOutcome] {
+        guard let step, step.check.answerKind == .routes else { return [] }
+        return gradeQuietly(attempt: true)
+    }
+
+    /// Requests that other clients (curl in a second terminal, a browser) sent since the HTTP step
+    /// was last graded: the step is graded on them when the learner is next back at the prompt,
+    /// so a request made with curl passes the step without `.check`. Only a pass is announced:
+    /// nothing the learner typed asked for a verdict.
+    func gradeOutsideRequests() -> [LessonOutcome] {
+        guard let lesson, let step, step.check.answerKind == .http, !progress.hasPassed(lesson.id, step: step.id) else { return [] }
+        let count = environment.requestsSinceStepStart()
+        guard count > requestsGraded else { return [] }
+        requestsGraded = count
+        return gradeQuietly(attempt: false)
+    }
+
     /// Whether `sql`, just run (`failed`: with an error), is a plausible attempt at `step`.
     func isAttempt(sql: String, failed: Bool, at step: Step) -> Bool {
         guard step.check.answerKind == .sql else { return false }

@@ -21,6 +21,9 @@ public enum LessonEvent: Sendable, Equatable {
     case requestSent(String)
     /// The learner defined, replaced or removed a route; route steps are graded on the spot.
     case routesChanged
+    /// The prompt is back after any input (a command, SQL, a request, an empty line): requests
+    /// other clients sent meanwhile (curl, a browser) count for an HTTP step.
+    case backAtPrompt
     /// `.check`: grade the recorded answer and explain what is missing.
     case check
     /// `.answer TEXT`: the answer of a question step. (A front end may also send a bare option

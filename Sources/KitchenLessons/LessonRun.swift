@@ -21,6 +21,8 @@ public final class LessonRun {
     public private(set) var database: Connection?
     /// Hints shown so far for the current step.
     public private(set) var hintsShown = 0
+    /// How many requests the current step had (from any client) when it was last graded on them.
+    var requestsGraded = 0
     private var graders: [String: Grader] = [:]
 
     /// How many statements (or requests) of an answer are kept.
@@ -53,9 +55,11 @@ public final class LessonRun {
         case .statementRan(let sql, let failed): return recordStatement(sql, failed: failed)
         case .requestSent(let text): return recordRequest(text)
         case .routesChanged: return gradeRoutes()
+        case .backAtPrompt: return gradeOutsideRequests()
         case .check:
             guard let step else { throw LessonRunError.noLesson }
             if step.check.answerKind == .text { throw LessonRunError("this step is a question: type the letter of your choice (or .answer and the letter)") }
+            if step.check.answerKind == .http { requestsGraded = environment.requestsSinceStepStart() }
             return check(currentAnswer())
         case .answer(let text):
             guard let step else { throw LessonRunError.noLesson }
@@ -126,6 +130,7 @@ public final class LessonRun {
         guard let lesson else { return [] }
         stepIndex = index
         hintsShown = 0
+        requestsGraded = 0
         var record = progress.lesson(lesson.id)
         if record.currentStep != lesson.steps[index].id || !keepAnswer {
             record.answer = []
@@ -193,12 +198,8 @@ public final class LessonRun {
         record.answer.append(text)
         if record.answer.count > Self.keptRequests { record.answer.removeFirst(record.answer.count - Self.keptRequests) }
         progress.lessons[lesson.id] = record
+        defer { requestsGraded = environment.requestsSinceStepStart() }
         return gradeQuietly(attempt: isAttempt(request: text, at: step))
-    }
-
-    func gradeRoutes() -> [LessonOutcome] {
-        guard let step, step.check.answerKind == .routes else { return [] }
-        return gradeQuietly(attempt: true)
     }
 
     /// Grades the recorded answer unless the step already passed; saves either way. A wrong

@@ -22,6 +22,9 @@ public final class ShellSession {
     public internal(set) var failureCount = 0
     /// Called after every SQL statement the learner ran, with its outcome (lessons grade these).
     public var statementObservers: [(ExecutedStatement) -> Void] = []
+    /// Called whenever the prompt is back for new input (not between the lines of a statement or
+    /// request still being typed): what happened meanwhile outside the prompt can be told now.
+    public var promptObservers: [() -> Void] = []
     /// Input that is not SQL or a dot-command (an HTTP request) can be claimed here first.
     /// A handler sees the lines typed so far and says whether they are its own, complete or not.
     public var lineHandlers: [(ShellSession, [String]) -> LineClaim] = []
@@ -63,6 +66,15 @@ public final class ShellSession {
 
     /// Takes one line of input.
     public func feed(line: String) -> FeedResult {
+        let result = take(line: line)
+        if result == .ready && !isContinuing {
+            for observer in promptObservers { observer() }
+            output.flush()
+        }
+        return result
+    }
+
+    private func take(line: String) -> FeedResult {
         lineNumber += 1
         if var current = claimed {
             current.lines.append(line)

@@ -70,6 +70,7 @@ public final class Tutor {
         panel?.onRequestSent = { [weak self] request, _ in
             self?.send(.requestSent(request.text))
         }
+        session.promptObservers.append { [weak self] in self?.send(.backAtPrompt) }
         panel?.onRoutesChanged = { [weak self] _ in
             self?.send(.routesChanged)
         }

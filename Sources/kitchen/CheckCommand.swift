@@ -17,7 +17,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Grade an answer to one step (exit 0 pass, 1 fail, 2 bad input).",
-        discussion: "The answer is SQL (or a choice's text) read from FILE, or from standard input with `--answer -`."
+        discussion: "The answer is what the step asks for, read from FILE or from standard input with `--answer -`: SQL, requests (request lines as typed at the prompt, or a .http file's text), route definitions, or a choice's letter or text."
     )
 
     @OptionGroup var lessons: LessonsOptions

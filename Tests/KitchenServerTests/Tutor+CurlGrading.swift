@@ -93,4 +93,41 @@ struct TutorCurlGradingTests {
         let passed = try session.wait(for: "answered 201", after: mark)
         #expect(passed.contains("Correct: the server received POST /loans (from curl) and answered 201."), "\(passed)")
     }
+
+    @Test("curl's request passes the step when the learner is next back at the prompt, without .check; a refused one says nothing", .timeLimit(.minutes(2)))
+    func curlPassesWithoutCheck() throws {
+        let home = try TemporaryFolder()
+        defer { home.remove() }
+        let lessons = home.file("lessons")
+        try FileManager.default.createDirectory(atPath: lessons + "/fixtures", withIntermediateDirectories: true)
+        try LibraryLesson.yaml.write(toFile: lessons + "/library.yaml", atomically: true, encoding: .utf8)
+
+        let session = try Session(lessons: lessons, home: home)
+        defer { session.finish() }
+        session.send(".lesson library")
+        session.send(".server")
+        let opened = try session.wait(for: "http://127.0.0.1:")
+        let port = try #require(opened.firstMatch(of: /http:\/\/127\.0\.0\.1:(\d+)/).map { String($0.1) })
+        session.send(".next")
+        session.send(".next")
+        try session.wait(for: "Send POST /loans for book 10")
+
+        let url = "http://127.0.0.1:\(port)/loans"
+        let body = #"{"book_id": 10, "member_id": 1, "day": "2024-03-06"}"#
+        let refused = try runProgram(try #require(Tools.curl), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", url, "-d", body])
+        #expect(refused.stdout == "415")
+        var mark = session.output.count
+        session.send("")
+        session.send(".server")
+        let quiet = try session.wait(for: "http://127.0.0.1:", after: mark)
+        #expect(!quiet.contains("Not yet") && !quiet.contains("not yet") && !quiet.contains("Step passed"), "\(quiet)")
+
+        let created = try runProgram(try #require(Tools.curl), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", url,
+                                                                "-H", "Content-Type: application/json", "-d", body])
+        #expect(created.stdout == "201")
+        mark = session.output.count
+        session.send("")   // the learner presses Enter back in Kitchen's terminal
+        let passed = try session.wait(for: "Step passed", after: mark)
+        #expect(passed.contains("Correct: the server received POST /loans (from curl) and answered 201."), "\(passed)")
+    }
 }
