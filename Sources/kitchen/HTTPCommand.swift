@@ -7,6 +7,7 @@ import ArgumentParser
 import KitchenLessons
 import KitchenServer
 import KitchenServerChecks
+import KitchenShell
 import KitchenSupport
 import KitchenTutor
 
@@ -63,7 +64,8 @@ struct HTTPCommand: ParsableCommand {
         }
         let report = runner.run(port: target)
         if let server { try? Blocking.run { await server.stop() } }
-        for line in report.lines { print(line.text) }
+        // Response text is the server's (data a learner stored): escaped like all such output.
+        for line in report.lines { print(TerminalText.escaped(line.text)) }
         if report.exitCode != 0 { throw ExitCode.failure }
     }
 }

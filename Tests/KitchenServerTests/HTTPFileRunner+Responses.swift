@@ -148,4 +148,35 @@ struct HTTPFileRunnerTests {
         #expect(HTTPFileVariables.encodeURL("/a b?q=\"x\"&p=100%&ok=%2F#frag{}|^`\\ü") == "/a%20b?q=%22x%22&p=100%25&ok=%2F#frag%7B%7D%7C%5E%60%5C%C3%BC")
         #expect(HTTPFileVariables.percentEncode("a b&c=d/é!~*'()") == "a%20b%26c%3Dd%2F%C3%A9!~*'()")
     }
+
+    @Test("an error status is shown with what the server said: unchecked ones are marked, failed ones explained", .timeLimit(.minutes(1)))
+    func errorStatusesExplained() async throws {
+        let (report, _) = try await Self.run("""
+            POST /orders
+            Content-Type: application/json
+
+            {"table_no": 3}
+
+            ###
+            POST /orders
+            Content-Type: application/json
+
+            {"table_no": 3}
+
+            HTTP 201
+
+            ###
+            GET /fine
+            """, answer: { _, target in
+                target == "/fine" ? .json("{}") : .json("{\n  \"error\": \"the data is not valid\"\n}", status: 422, reason: "Unprocessable Entity")
+            })
+        let lines = Self.texts(report)
+        #expect(lines.contains { $0.hasPrefix("✓ POST /orders → 422 Unprocessable Entity") }, "\(lines)")
+        #expect(lines.contains(#"    422 is not checked (no HTTP line under the request states a status); the server said: { "error": "the data is not valid" }"#), "\(lines)")
+        #expect(lines.contains("    status: expected 201, got 422"), "\(lines)")
+        #expect(lines.contains(#"    the server said: { "error": "the data is not valid" }"#), "\(lines)")
+        #expect(lines.filter { $0.contains("the server said") }.count == 2, "a 200 gets no note: \(lines)")
+        #expect(lines.last == "2 passed, 1 failed")
+    }
 }
+

@@ -191,6 +191,7 @@ public struct HTTPFileRunner: Sendable {
             if let response = outcome.response {
                 if let name = request.name { exchanges[name] = HTTPFileExchange(line: request.line, request: sent, response: response) }
                 outcome.failures += request.expectations.compactMap { $0.failure(against: response) }
+                outcome.statesExpectations = !request.expectations.isEmpty
             }
             outcomes.append(outcome)
         }
@@ -217,6 +218,8 @@ public struct HTTPFileOutcome: Sendable {
     public var redirectNotFollowed = false
     /// Failed expectations, or why the request was not sent.
     public var failures: [String] = []
+    /// The file states what this request should get (`HTTP 201`, asserts).
+    public var statesExpectations = false
 
     public var passed: Bool { failures.isEmpty && response != nil }
 
@@ -268,9 +271,28 @@ public struct HTTPFileReport: Sendable {
             if !outcome.passed { text += "  (\(file):\(outcome.line))" }
             lines.append(Line(kind: outcome.passed ? .passed : .failed, text: text))
             lines += outcome.failures.map { Line(kind: .detail, text: "    " + $0) }
+            if let note = Self.errorNote(outcome) { lines.append(Line(kind: .detail, text: note)) }
         }
         lines.append(Line(kind: .summary, text: "\(passed) passed, \(failed) failed"))
         return lines
+    }
+}
+
+extension HTTPFileReport {
+    /// What the server said with an error status, below the request's line: an error that no
+    /// expectation asked about still counts as answered (as in the REST Client and Hurl, a request
+    /// without `HTTP …` checks nothing), but a ✓ beside a 422 reads like success; and a failed
+    /// expectation is easier to fix with the server's reason beside it.
+    static func errorNote(_ outcome: HTTPFileOutcome) -> String? {
+        guard let response = outcome.response, response.status >= 400 else { return nil }
+        var said = String(decoding: response.body.prefix(200), as: UTF8.self)
+            .split(whereSeparator: \.isNewline).map(\.blankTrimmed).joined(separator: " ")
+        if response.body.count > 200 || said.count > 120 { said = String(said.prefix(120)) + "…" }
+        if outcome.passed && !outcome.statesExpectations {
+            return "    \(response.status) is not checked (no HTTP line under the request states a status)"
+                + (said.isEmpty ? "" : "; the server said: \(said)")
+        }
+        return outcome.passed || said.isEmpty ? nil : "    the server said: \(said)"
     }
 }
 
