@@ -14,7 +14,10 @@ public enum BuiltinCommands {
     static func lookCommands() -> [DotCommand] {
         [
             DotCommand("help", arguments: [.text("PATTERN", optional: true)], summary: "Show commands (those matching PATTERN)") { session, arguments in
-                session.output.write(help(session.commands, pattern: arguments.first, style: session.style))
+                // Laid out here for the terminal's width, so the wrapper must not break its lines again.
+                let text = help(session.commands, pattern: arguments.first, style: session.style,
+                                width: session.settings.interactive ? session.settings.terminalWidth : nil)
+                session.output.verbatim { session.output.write(text) }
                 return .done
             },
             DotCommand("tables", arguments: [.text("PATTERN", optional: true)], group: "SQL", summary: "List tables and views") { session, arguments in
@@ -121,24 +124,43 @@ public enum BuiltinCommands {
         }
     }
 
-    static func help(_ table: CommandTable, pattern: String?, style: Style) -> String {
+    /// The widest usage that shares its line with the summary; a longer one (`.load`'s options)
+    /// gets the summary on the next line, so one long usage does not push every summary right.
+    static let helpUsageColumn = 26
+
+    /// `.help`: each group's commands, usage then summary. With a `width`, summaries wrap with a
+    /// hanging indent at their own column; without one (batch output) each stays on one line.
+    static func help(_ table: CommandTable, pattern: String?, style: Style, width: Int? = nil) -> String {
         let matching = table.commands.filter { command in
             guard let pattern = pattern?.lowercased().trimmingPrefix(".") else { return true }
             return command.name.hasPrefix(pattern) || command.summary.lowercased().contains(pattern)
         }
         guard !matching.isEmpty else { return "No command matches \(pattern ?? ""). .help lists them all.\n" }
-        let width = matching.map { DisplayWidth.of($0.usage) }.max() ?? 0
+        let usageWidth = min(helpUsageColumn, matching.map { DisplayWidth.of($0.usage) }.max() ?? 0)
+        let column = 2 + usageWidth + 2
         var text = ""
         for group in table.groups {
             let commands = matching.filter { $0.group == group }
             guard !commands.isEmpty else { continue }
             text += style.bold(group) + "\n"
             for command in commands {
-                text += "  " + command.usage + String(repeating: " ", count: width - DisplayWidth.of(command.usage) + 2) + command.summary + "\n"
+                let usage = "  " + command.usage
+                var summary = [command.summary]
+                if let width, width - column >= 20 {
+                    summary = WordWrappingOutput.wrap(command.summary, width: width - column).split(separator: "\n").map(String.init)
+                }
+                let indent = String(repeating: " ", count: column)
+                if DisplayWidth.of(command.usage) > usageWidth {
+                    text += usage + "\n"
+                } else {
+                    text += usage + String(repeating: " ", count: column - DisplayWidth.of(usage)) + summary.removeFirst() + "\n"
+                }
+                for line in summary { text += indent + line + "\n" }
             }
         }
         if pattern == nil {
-            text += "\nEnd SQL statements with ; (they may span lines). Tab completes; Ctrl-C cancels; Ctrl-D leaves.\n"
+            let closing = "End SQL statements with ; (they may span lines). Tab completes; Ctrl-C cancels; Ctrl-D leaves."
+            text += "\n" + (width.map { WordWrappingOutput.wrap(closing, width: $0) } ?? closing) + "\n"
         }
         return text
     }

@@ -71,6 +71,26 @@ struct ShellSessionCommandTests {
         #expect(shell.session.completions(lineBeforeCursor: ".se", word: ".se") == [".serve"])
     }
 
+    @Test(".help at a terminal's width: no line is wider, summaries hang at one column, a long usage gets its own line")
+    func helpFitsTheWidth() throws {
+        let shell = try ShellHarness()
+        var commands = shell.session.commands
+        commands.add(DotCommand("load", arguments: [.text("[-n REQUESTS] [-c CONNECTIONS] [-t SECONDS] PATH", rest: true)], group: "Server",
+                                summary: "Send many requests at once to a route and show requests per second, errors and latency (p50/p95/p99)") { _, _ in .done })
+        let help = BuiltinCommands.help(commands, pattern: nil, style: Style(enabled: false), width: 60)
+        let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.allSatisfy { DisplayWidth.of(String($0)) <= 60 }, "\(help)")
+        let load = try #require(lines.firstIndex { $0.hasPrefix("  .load ") })
+        #expect(lines[load] == "  .load [-n REQUESTS] [-c CONNECTIONS] [-t SECONDS] PATH…", "\(help)")
+        let column = 2 + BuiltinCommands.helpUsageColumn + 2
+        #expect(lines[load + 1].hasPrefix(String(repeating: " ", count: column) + "Send many requests"), "\(help)")
+        let timer = try #require(lines.first { $0.hasPrefix("  .timer ") })
+        #expect(timer.dropFirst(column).hasPrefix("Show how long"), "the summary starts at the column: \(timer)")
+        // Without a width (batch output), every summary stays whole on one line.
+        let batch = BuiltinCommands.help(commands, pattern: nil, style: Style(enabled: false))
+        for command in commands.commands { #expect(batch.contains(command.summary)) }
+    }
+
     @Test(".help PATTERN shows only matching commands")
     func helpPattern() throws {
         let shell = try ShellHarness()
