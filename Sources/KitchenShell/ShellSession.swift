@@ -92,6 +92,9 @@ public final class ShellSession {
             if trimmed.hasPrefix("--") && !trimmed.contains("\n") && Connection.isComplete(trimmed + "\n") == false {
                 return .ready
             }
+            if settings.interactive, let command = Self.bareWords[String(trimmed.lowercased().reversed().drop { $0 == ";" }.reversed())] {
+                return runCommand(command) == .quit ? .quit : .ready
+            }
             for (index, handler) in lineHandlers.enumerated() {
                 switch handler(self, [line]) {
                 case .notMine: continue
@@ -125,6 +128,11 @@ public final class ShellSession {
         run(sql: sql, startLine: pendingStartLine)
         return .ready
     }
+
+    /// Words typed alone at a terminal, out of habit from a shell or another REPL, that are no
+    /// SQL: as in psql, `exit` and `quit` leave and `help` helps, instead of opening a statement
+    /// that waits for a `;` (a script's lines are read as SQL, as before).
+    static let bareWords = ["exit": ".quit", "quit": ".quit", "help": ".help"]
 
     /// A line that is a dot-command even inside a statement: a dot, then a letter.
     static func isCommandLine(_ line: String) -> Bool {

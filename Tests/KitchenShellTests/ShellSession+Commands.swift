@@ -91,6 +91,21 @@ struct ShellSessionCommandTests {
         for command in commands.commands { #expect(batch.contains(command.summary)) }
     }
 
+    @Test("exit, quit and help typed alone at a terminal do what they say, as in psql; in a script they are SQL")
+    func bareWords() throws {
+        let shell = try ShellHarness(ShellHarness.terminal())
+        #expect(shell.session.feed(line: "help") == .ready)
+        #expect(shell.output.text.contains(".quit"), "help showed the commands: \(shell.output.text)")
+        #expect(!shell.session.isContinuing)
+        #expect(shell.session.feed(line: "  EXIT;") == .quit)
+        #expect(shell.session.feed(line: "quit") == .quit)
+        // Inside a statement the word is part of it; in batch mode it is SQL (and fails as SQL).
+        #expect(shell.session.feed(line: "SELECT 1 AS") == .needsMore)
+        #expect(shell.session.feed(line: "quit") == .needsMore)
+        let batch = try ShellHarness()
+        #expect(batch.session.feed(line: "exit") == .needsMore)
+    }
+
     @Test(".help PATTERN shows only matching commands")
     func helpPattern() throws {
         let shell = try ShellHarness()
