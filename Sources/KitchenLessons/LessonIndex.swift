@@ -81,6 +81,14 @@ public struct LessonIndex: Codable, Sendable, Equatable {
         var problemLine: Int?
         var problemMessage: String?
         var problemFile: String?
+        /// The file's further problems, as the first problem's `more` holds them.
+        var moreProblems: [MoreProblem]?
+    }
+
+    struct MoreProblem: Codable, Sendable, Equatable {
+        var file: String
+        var line: Int?
+        var message: String
     }
 
     var format = 1
@@ -150,6 +158,7 @@ extension LessonLoader {
                     record.problemFile = problem.file
                     record.problemLine = problem.line
                     record.problemMessage = problem.message
+                    record.moreProblems = problem.more.isEmpty ? nil : problem.more.map { LessonIndex.MoreProblem(file: $0.file, line: $0.line, message: $0.message) }
                     entry = nil
                 }
             } else {
@@ -162,7 +171,9 @@ extension LessonLoader {
             }
             index.entries.append(record)
             if let message = record.problemMessage {
-                problems.append(LessonProblem(file: record.problemFile ?? file, line: record.problemLine, message: message))
+                var problem = LessonProblem(file: record.problemFile ?? file, line: record.problemLine, message: message)
+                problem.more = (record.moreProblems ?? []).map { LessonProblem(file: $0.file, line: $0.line, message: $0.message) }
+                problems.append(problem)
             }
             guard let entry, let summary = record.summary else { continue }
             if let earlier = entries.first(where: { $0.id == entry.id }) {

@@ -80,32 +80,34 @@ public struct LessonLoader {
         return try parse(text, file: name, fixtures: fixtures)
     }
 
-    /// Parses one lesson's YAML text. Problems are reported in the order a reader meets them in
-    /// the file: the YAML, the format, the id, setup, steps, server, then the titles.
+    /// Parses one lesson's YAML text. Past the YAML itself and its format, parsing goes on after
+    /// a problem (in a step, the setup, the server…), so an author sees every problem of the file
+    /// in one run, in the order of their lines; more than one is thrown as the first with the
+    /// others in its `more`.
     public func parse(_ text: String, file: String, fixtures: String) throws -> Lesson {
         let reader = try YAMLReader(try composeRoot(text, file: file), file: file, what: "a lesson")
-        try reader.checkKeys(allowed: ["format", "id", "title", "summary", "requires", "setup", "steps", "server"], what: "the lesson")
         guard let format = reader.node("format")?.int else {
             throw reader.problem("the lesson is missing 'format: 1'")
         }
         guard format == 1 else {
             throw reader.problem("format \(format) is not supported; this Kitchen reads format 1", at: reader.line(of: "format"))
         }
-        let id = try reader.nonEmptyString("id", in: "the lesson")
-        try Self.checkIdentifier(id, reader: reader, key: "id")
-        let setup = try parseSetup(reader, fixtures: fixtures)
-        let steps = try parseSteps(reader, file: file)
-        let server = try parseServer(reader, setup: setup, file: file, fixtures: fixtures)
-        var lesson = Lesson(
-            id: id,
-            title: try reader.nonEmptyString("title", in: "the lesson"),
-            summary: try reader.nonEmptyString("summary", in: "the lesson"),
-            requires: try reader.stringList("requires") ?? [],
-            setup: setup,
-            steps: steps,
-            server: server,
-            file: file
-        )
+        var found = LessonProblem.Collector(file: file)
+        found.attempt { try reader.checkKeys(allowed: ["format", "id", "title", "summary", "requires", "setup", "steps", "server"], what: "the lesson") }
+        let id = found.attempt { () throws -> String in
+            let id = try reader.nonEmptyString("id", in: "the lesson")
+            try Self.checkIdentifier(id, reader: reader, key: "id")
+            return id
+        }
+        let setup = found.attempt { try parseSetup(reader, fixtures: fixtures) } ?? LessonSetup()
+        let steps = parseSteps(reader, file: file, found: &found)
+        let server = found.attempt { try parseServer(reader, setup: setup, file: file, fixtures: fixtures) } ?? nil
+        let title = found.attempt { try reader.nonEmptyString("title", in: "the lesson") }
+        let summary = found.attempt { try reader.nonEmptyString("summary", in: "the lesson") }
+        let requires = found.attempt { try reader.stringList("requires") ?? [] }
+        try found.throwIfAny()
+        guard let id, let steps, let title, let summary, let requires else { throw reader.problem("the lesson could not be read") }
+        var lesson = Lesson(id: id, title: title, summary: summary, requires: requires, setup: setup, steps: steps, server: server, file: file)
         lesson.idLine = reader.line(of: "id")
         return lesson
     }
@@ -123,16 +125,18 @@ public struct LessonLoader {
         }
     }
 
-    /// The lesson's steps: at least one, and no two with the same id.
-    private func parseSteps(_ reader: YAMLReader, file: String) throws -> [Step] {
-        guard let stepNodes = try reader.list("steps"), !stepNodes.isEmpty else {
-            throw reader.problem("the lesson has no 'steps'")
+    /// The lesson's steps: at least one, and no two with the same id. A step with a problem is
+    /// left out and the next one read, so every step's problems are found.
+    private func parseSteps(_ reader: YAMLReader, file: String, found: inout LessonProblem.Collector) -> [Step]? {
+        guard let stepNodes = found.attempt({ try reader.list("steps") }) ?? nil, !stepNodes.isEmpty else {
+            found.attempt { throw reader.problem("the lesson has no 'steps'") }
+            return nil
         }
         var steps: [Step] = []
         for node in stepNodes {
-            let step = try parseStep(node, file: file)
+            guard let step = found.attempt({ try parseStep(node, file: file) }) else { continue }
             if steps.contains(where: { $0.id == step.id }) {
-                throw LessonProblem(file: file, line: step.line, message: "duplicate step id '\(step.id)'")
+                found.attempt { throw LessonProblem(file: file, line: step.line, message: "duplicate step id '\(step.id)'") }
             }
             steps.append(step)
         }

@@ -132,6 +132,7 @@ extension LessonsCommand {
             for lesson in loaded {
                 problems += LessonLint.deepProblems(of: lesson)
             }
+            problems = problems.flatMap(\.all)
             for problem in problems { print(problem) }
             print("\(loaded.count + problems.filter { p in !loaded.contains { $0.file == p.file } }.count) lesson file(s) checked, \(problems.count) problem(s)")
             if !problems.isEmpty { throw ExitCode.failure }
@@ -166,7 +167,7 @@ extension LessonsCommand {
             if format == .junit {
                 print(JUnit.report(outcomes: outcomes, loadProblems: loadFailures))
             } else {
-                for problem in loadFailures { print("FAIL \(problem)") }
+                for problem in loadFailures.flatMap(\.all) { print("FAIL \(problem)") }
                 for outcome in outcomes {
                     if outcome.passed {
                         print("ok   \(outcome.lessonID)/\(outcome.stepID)")
@@ -214,7 +215,7 @@ enum JUnit {
         let failures = outcomes.filter { !$0.passed }.count + loadProblems.count
         xml += "<testsuite name=\"kitchen lessons test\" tests=\"\(outcomes.count + loadProblems.count)\" failures=\"\(failures)\">\n"
         for problem in loadProblems {
-            xml += "  <testcase classname=\"\(escape(problem.file))\" name=\"load\"><failure message=\"\(escape(problem.message))\"/></testcase>\n"
+            xml += "  <testcase classname=\"\(escape(problem.file))\" name=\"load\"><failure message=\"\(escape(problem.message))\">\(escape(problem.description))</failure></testcase>\n"
         }
         for outcome in outcomes {
             xml += "  <testcase classname=\"\(escape(outcome.lessonID))\" name=\"\(escape(outcome.stepID))\" time=\"\(outcome.seconds)\">"

@@ -48,6 +48,52 @@ struct LessonLoaderErrors {
         #expect(problem.description == "04-unknown-kind.yaml:12: unknown check kind 'sql-rezult'; known kinds: choice, sql-error, sql-plan, sql-result, sql-state")
     }
 
+    @Test("every problem of a file is reported in one run, in line order, each with its line")
+    func everyProblemAtOnce() throws {
+        let text = """
+            format: 1
+            id: many
+            title: Many
+            setup:
+              sql: CREATE TABLE t (a INTEGER);
+              fixturr: x
+            steps:
+              - id: one
+                title: One
+                text: x
+                task: y
+                check:
+                  kind: sql-reslt
+                hints: [h]
+                solution: SELECT 1;
+                wrong:
+                  - answer: SELECT 2;
+                    expect: ""
+              - id: two
+                title: Two
+                text: x
+                task: y
+                check:
+                  kind: sql-result
+                solution: SELECT 1;
+                wrong:
+                  - answer: SELECT 2;
+                    expect: ""
+            """
+        do {
+            _ = try LessonLoader().parse(text, file: "many.yaml", fixtures: folder + "/fixtures")
+            Issue.record("a lesson with four problems loaded")
+        } catch let problem as LessonProblem {
+            #expect(problem.all.map(\.description) == [
+                "many.yaml:1: the lesson is missing 'summary'",
+                "many.yaml:6: unknown key 'fixturr' in 'setup' (did you mean fixture?); allowed: fixture, sql, variant",
+                "many.yaml:13: unknown check kind 'sql-reslt'; known kinds: choice, sql-error, sql-plan, sql-result, sql-state",
+                "many.yaml:19: step 'two' needs at least one hint in 'hints'",
+            ])
+            #expect(problem.description.split(separator: "\n").count == 4)
+        }
+    }
+
     @Test("a duplicate step id names the second step's line")
     func duplicateStep() throws {
         let problem = try #require(reported(in: "05-duplicate-step.yaml"))
