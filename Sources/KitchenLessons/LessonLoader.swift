@@ -212,7 +212,7 @@ public struct LessonLoader {
             try entry.checkKeys(allowed: ["answer", "expect", "message"], what: "a wrong answer")
             return WrongAnswer(
                 answer: try entry.string("answer", in: "a wrong answer of \(what)"),
-                expect: try entry.string("expect", in: "a wrong answer of \(what)"),
+                expect: try entry.nonEmptyString("expect", in: "a wrong answer of \(what)"),
                 message: try entry.optionalString("message"),
                 line: entry.line
             )

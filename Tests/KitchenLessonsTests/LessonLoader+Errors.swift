@@ -94,6 +94,15 @@ struct LessonLoaderErrors {
         }
     }
 
+    @Test("an empty `expect` is refused: no explanation could prove the wrong answer fails for its reason")
+    func emptyExpect() throws {
+        let yaml = lessonYAML(steps: [stepYAML(check: "kind: sql-result", solution: "SELECT name FROM items", wrong: [("SELECT 1", "", nil)])])
+        #expect(throws: LessonProblem.self) { try parseLesson(yaml) }
+        do { _ = try parseLesson(yaml) } catch let problem as LessonProblem {
+            #expect(problem.message.contains("'expect'"), "\(problem)")
+        }
+    }
+
     @Test("a duplicate step id names the second step's line")
     func duplicateStep() throws {
         let problem = try #require(reported(in: "05-duplicate-step.yaml"))

@@ -40,7 +40,7 @@ struct RowOrderByChanceGrading {
 
     @Test("sql-result with order: any: a query whose rows do not depend on the order passes without ORDER BY")
     func anyOrderNeedsNone() throws {
-        let grader = try grader(check: "kind: sql-result", solution: "SELECT name FROM items WHERE price > 4 ORDER BY price;", setup: Self.setup)
+        let grader = try grader(check: "kind: sql-result\norder: any", solution: "SELECT name FROM items WHERE price > 4 ORDER BY price;", setup: Self.setup)
         #expect(grader.grade("SELECT name FROM items WHERE price > 4").passed)
     }
 

@@ -8,22 +8,26 @@ import KitchenSQL
 /// it, the database after the answer must equal the one after the reference.
 struct SQLResultCheck: Check {
     var diff: ResultDiff
+    /// `order:` as the step says it; without it, the reference's own ORDER BY decides (`ReferenceOrder`).
+    var statedOrder: ResultDiff.Order?
     var checkVariant: Bool
     var readOnly: Bool
 
     static let kind = CheckKind(name: "sql-result", options: ["order", "column-names", "tolerance", "variant", "read-only"]) { options in
         var diff = ResultDiff()
-        diff.order = ResultDiff.Order(rawValue: try options.choice("order", ["any", "strict"]) ?? "any")!
+        let statedOrder = try options.choice("order", ["any", "strict"]).flatMap(ResultDiff.Order.init(rawValue:))
         diff.compareColumnNames = try options.bool("column-names") ?? false
         if let tolerance = try options.number("tolerance") {
             guard tolerance > 0, tolerance < 1 else { throw options.problem("'tolerance' must be between 0 and 1", key: "tolerance") }
             diff.tolerance = tolerance
         }
         let variant = try options.choice("variant", ["check", "same"]) ?? "check"
-        return SQLResultCheck(diff: diff, checkVariant: variant == "check", readOnly: try options.bool("read-only") ?? true)
+        return SQLResultCheck(diff: diff, statedOrder: statedOrder, checkVariant: variant == "check", readOnly: try options.bool("read-only") ?? true)
     }
 
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
+        var diff = self.diff
+        diff.order = statedOrder ?? ReferenceOrder.implied(by: context.reference.text)
         guard !answer.isEmpty else {
             return .fail("No answer yet: write a query (SELECT …) and run it.")
         }
@@ -61,7 +65,7 @@ struct SQLResultCheck: Check {
         guard checkVariant else { return [] }
         let base = try SQLVerdicts.referenceResult(context, on: try context.freshCopy())
         let hidden = try SQLVerdicts.referenceResult(context, on: try context.freshVariant())
-        if ResultDiff(order: diff.order).differences(expected: base, actual: hidden) == nil {
+        if ResultDiff(order: statedOrder ?? ReferenceOrder.implied(by: context.reference.text)).differences(expected: base, actual: hidden) == nil {
             return ["the reference gives the same rows on the hidden variant, so a hard-coded answer would pass; add setup.variant SQL that changes them, or set `variant: same` on the check"]
         }
         return []
