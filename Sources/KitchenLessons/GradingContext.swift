@@ -40,6 +40,13 @@ public final class GradingContext: @unchecked Sendable {
         return try Connection.inMemory(copying: try makeSchemaOnly(), policy: policy)
     }
 
+    /// A fresh copy of the step's database with every table's rows stored the other way round
+    /// (`TieOrderCopy`): rows that tie on an ORDER BY come out in another order there.
+    public func freshTieOrderCopy() throws -> Connection {
+        let bytes = try memo.value(for: "tie-order-copy") { try TieOrderCopy.make(from: startDatabase, policy: policy) }
+        return try Connection.inMemory(copying: bytes, policy: policy)
+    }
+
     /// A fresh copy of the hidden variant of the step's database.
     public func freshVariant() throws -> Connection {
         if variantBytes == nil { variantBytes = try makeVariant() }

@@ -73,10 +73,19 @@ extension HiddenVariant {
         let quoted = SQLIdentifier.quote(table)
         let nullable = try database.fetchAll("SELECT name FROM pragma_table_info(?) WHERE pk = 0 AND \"notnull\" = 0 ORDER BY cid", arguments: [.text(table)])
             .compactMap { $0[0].textValue }
+        var parentOf: [String: String] = [:]
+        for key in try database.fetchAll("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)", arguments: [.text(table)]) {
+            if let column = key[0].textValue, let parent = key[1].textValue { parentOf[column.lowercased()] = parent }
+        }
         for (index, column) in nullable.enumerated() {
+            let quotedColumn = SQLIdentifier.quote(column)
+            // A copy that points at a copied parent keeps it: that family is what copyRows made.
+            let keepsFamily = parentOf[column.lowercased()].map {
+                " AND \(quotedColumn) NOT IN (SELECT copy FROM temp.kitchen_copies WHERE tbl = \(sqlString($0)) COLLATE NOCASE)"
+            } ?? ""
             try database.execute("SAVEPOINT null_column")
             do {
-                try database.execute("UPDATE OR IGNORE \(quoted) SET \(SQLIdentifier.quote(column)) = NULL WHERE rowid > \(after) AND (rowid + \(index)) % 4 = 0")
+                try database.execute("UPDATE OR IGNORE \(quoted) SET \(quotedColumn) = NULL WHERE rowid > \(after) AND (rowid + \(index)) % 4 = 0\(keepsFamily)")
                 try database.execute("RELEASE null_column")
             } catch {
                 try database.execute("ROLLBACK TO null_column")

@@ -71,24 +71,47 @@ extension RouteCheck {
     }
 
     static let reversedProbeName = "a valid request, with SQLite reading unordered rows the other way round"
+    static let tieOrderProbeName = "a valid request, on the same rows stored in the opposite order"
 
     /// The valid GET once more, with SQLite reading every loop that no ORDER BY orders the other
-    /// way round (`Connection.readUnorderedRowsReversed`). A route without the ORDER BY the task
-    /// asks for can answer today's order (the rowid's, or an index's) by chance; then its answer
-    /// changes, while the reference's does not. A reference whose answer changes too gives no ruling.
+    /// way round (`Connection.readUnorderedRowsReversed`), then once more on a copy of the data
+    /// with the same rows stored the other way round (`GradingContext.freshTieOrderCopy`), where
+    /// rows that tie on an ORDER BY come out in another order. A route without the ORDER BY the
+    /// task asks for, or without its tie-break, can answer today's order (the rowid's, or an
+    /// index's) by chance; then its answer changes, while the reference's does not. A reference
+    /// whose answer changes too gives no ruling.
     func unorderedRowsProblem(reference: RouteDefinition, learnerRoutes: [RouteDefinition], referenceRoutes: [RouteDefinition],
                               context: GradingContext) throws -> Verdict? {
         // As on the variant, the learner's route definitions answer in-process here even when the
         // other probes go to an exported app (whose database Kitchen cannot set the pragma on).
         guard method == "GET" else { return nil }
-        let probe = Probe(name: Self.reversedProbeName, method: method, input: example, sessionUser: reference.requiresAuth ? user : nil)
+        let reversed = { () throws -> Connection in
+            let database = try context.freshCopy()
+            try database.readUnorderedRowsReversed()
+            return database
+        }
+        if let problem = try orderProblem(named: Self.reversedProbeName, on: reversed, reference: reference, learnerRoutes: learnerRoutes,
+                                          referenceRoutes: referenceRoutes, context: context, advice: [
+                                              "without ORDER BY, SQLite promises no order, and reading the rows another way changes your answer: say ORDER BY",
+                                          ]) {
+            return problem
+        }
+        return try orderProblem(named: Self.tieOrderProbeName, on: { try context.freshTieOrderCopy() }, reference: reference, learnerRoutes: learnerRoutes,
+                                referenceRoutes: referenceRoutes, context: context, advice: [
+                                    "rows that tie on your ORDER BY (or rows with no ORDER BY) come out in any order, and with the rows stored in another order your answer changes: add a tie-break to ORDER BY",
+                                ])
+    }
+
+    private func orderProblem(named name: String, on database: () throws -> Connection, reference: RouteDefinition, learnerRoutes: [RouteDefinition],
+                              referenceRoutes: [RouteDefinition], context: GradingContext, advice: [String]) throws -> Verdict? {
+        let probe = Probe(name: name, method: method, input: example, sessionUser: reference.requiresAuth ? user : nil)
         let expected = try sendReference(probe, routes: referenceRoutes, context: context).entry
         guard expected.status < 300 else { return nil }
-        let reversedReference = try sendReversed(probe, routes: referenceRoutes, context: context).entry
-        guard reversedReference.status == expected.status,
-              Self.valueDifferences(try? JSONValue.parse(expected.responseBody), try? JSONValue.parse(reversedReference.responseBody)).isEmpty
+        let referenceAgain = try send(probe, routes: referenceRoutes, on: try database(), context: context).entry
+        guard referenceAgain.status == expected.status,
+              Self.valueDifferences(try? JSONValue.parse(expected.responseBody), try? JSONValue.parse(referenceAgain.responseBody)).isEmpty
         else { return nil }
-        let learner = try sendReversed(probe, routes: learnerRoutes, context: context)
+        let learner = try send(probe, routes: learnerRoutes, on: try database(), context: context)
         let exchange = Exchange(probe: probe, request: learner.request, learner: learner.entry, expected: expected)
         if learner.entry.status != expected.status {
             return failure(exchange, reference: reference, ["expected status \(expected.status), got \(learner.entry.status)"])
@@ -97,13 +120,10 @@ extension RouteCheck {
         guard let first = differences.first else { return nil }
         return failure(exchange, reference: reference, [
             "your rows come in this order by chance: at \(first.path), got \(first.got); expected \(first.expected)",
-            "without ORDER BY, SQLite promises no order, and reading the rows another way changes your answer: say ORDER BY",
-        ])
+        ] + advice)
     }
 
-    private func sendReversed(_ probe: Probe, routes: [RouteDefinition], context: GradingContext) throws -> (request: PromptRequest, entry: LoggedRequest) {
-        let database = try context.freshCopy()
-        try database.readUnorderedRowsReversed()
+    private func send(_ probe: Probe, routes: [RouteDefinition], on database: sending Connection, context: GradingContext) throws -> (request: PromptRequest, entry: LoggedRequest) {
         let server = InProcessServer(database: database, spec: context.lesson.server, extraRoutes: routes)
         let request = self.request(for: probe, on: server)
         guard let entry = try server.send([request]).first else { throw HTTPAnswer.Problem(description: "no response") }

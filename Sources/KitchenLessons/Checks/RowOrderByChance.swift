@@ -5,11 +5,15 @@ import KitchenSQL
 /// Without ORDER BY no order is promised: today's plan may walk an index in the wanted order, so
 /// `… WHERE sold_at > ? LIMIT 20` without `ORDER BY sold_at` returns the right 20 rows. The answer
 /// runs once more with SQLite reading every unordered loop the other way round
-/// (`Connection.readUnorderedRowsReversed`); when the reference's rows stay the same that way and
-/// the answer's change, the answer relied on chance. A reference whose own rows change (ties under
-/// its ORDER BY, a LIMIT the author left unordered) gives no ruling.
+/// (`Connection.readUnorderedRowsReversed`). With ORDER BY, rows that tie on it come out in the
+/// order they are stored in, which may be the tie-break the task asks for (`ORDER BY minutes DESC
+/// LIMIT 3` without `, name`): the answer runs once more on a copy of the data with the same rows
+/// stored the other way round (`TieOrderCopy`). When the reference's rows stay the same on a
+/// re-run and the answer's change, the answer relied on chance. A reference whose own rows change
+/// (ties under its ORDER BY, a LIMIT the author left unordered) gives no ruling.
 enum RowOrderByChance {
     static let explanation = "Kitchen ran it again with SQLite reading the rows in another order it is free to choose (PRAGMA reverse_unordered_selects = ON):"
+    static let tieExplanation = "Kitchen ran it again on a copy of the data holding the same rows, stored in the opposite order:"
 
     /// The rows of `answer` on a fresh copy of the step's database read the other way round.
     static func reversedRun(_ answer: Answer, in context: GradingContext) throws -> AnswerRun {
@@ -18,20 +22,49 @@ enum RowOrderByChance {
         return AnswerRun.run(answer, on: database)
     }
 
-    /// A failing verdict when the answer's rows, read the other way round, are no longer the
-    /// reference's (`expected`) while the reference's own rows are.
-    static func verdict(_ answer: Answer, expected: ResultSet, diff: ResultDiff, in context: GradingContext, memoKey: String) throws -> Verdict? {
-        let referenceReversed: ResultSet? = try context.memo.value(for: memoKey) {
-            try reversedRun(context.reference, in: context).lastResult
+    /// A failing verdict when the answer's rows, read the other way round or with ties in another
+    /// order, are no longer the reference's (`expected`) while the reference's own rows are.
+    /// `tieOrder: false` leaves out the copy with the rows stored the other way round, for answers
+    /// that write: a row inserted there without its id gets none (the id is no rowid there).
+    static func verdict(_ answer: Answer, expected: ResultSet, diff: ResultDiff, in context: GradingContext, memoKey: String,
+                        tieOrder: Bool = true) throws -> Verdict? {
+        let unordered = try rerunVerdict(answer, expected: expected, diff: diff, memoKey: memoKey, in: context) {
+            try reversedRun($0, in: context)
         }
-        guard let referenceReversed, diff.differences(expected: expected, actual: referenceReversed) == nil else { return nil }
-        let learner = try reversedRun(answer, in: context)
-        if let error = learner.error {
-            return .fail("Your answer fails when SQLite reads the rows in another order: \(error.message)")
+        if let unordered {
+            return .fail(
+                "Your rows come in this order by chance: without ORDER BY, SQLite promises no order, and when it reads the rows another way your result changes. Say ORDER BY.",
+                [explanation] + unordered)
         }
-        guard let actual = learner.lastResult, let differences = diff.differences(expected: expected, actual: actual) else { return nil }
-        return .fail(
-            "Your rows come in this order by chance: without ORDER BY, SQLite promises no order, and when it reads the rows another way your result changes. Say ORDER BY.",
-            [explanation] + differences)
+        // An answer that reads rowid itself sees the copy's rowids, which are not today's.
+        guard tieOrder, !namesRowid(answer) else { return nil }
+        let ties = try rerunVerdict(answer, expected: expected, diff: diff, memoKey: memoKey + "-ties", in: context) {
+            AnswerRun.run($0, on: try context.freshTieOrderCopy())
+        }
+        if let ties {
+            return .fail(
+                "Your rows come in this order by chance: rows that tie on your ORDER BY (the same values in every column it names), or rows with no ORDER BY at all, come out in any order, and with the same rows stored in another order your result changes. Add a tie-break to ORDER BY: the column the task orders equal rows by.",
+                [tieExplanation] + ties)
+        }
+        return nil
+    }
+
+    /// The differences of the answer's re-run from `expected`, when the reference's own re-run
+    /// (kept under `memoKey`) still gives `expected`; nil otherwise.
+    private static func rerunVerdict(_ answer: Answer, expected: ResultSet, diff: ResultDiff, memoKey: String,
+                                     in context: GradingContext, run: (Answer) throws -> AnswerRun) throws -> [String]? {
+        let referenceAgain: ResultSet? = try context.memo.value(for: memoKey) { try run(context.reference).lastResult }
+        guard let referenceAgain, diff.differences(expected: expected, actual: referenceAgain) == nil else { return nil }
+        let learner = try run(answer)
+        if let error = learner.error { return ["On that run your SQL fails: \(error.message)"] }
+        guard let actual = learner.lastResult else { return nil }
+        return diff.differences(expected: expected, actual: actual)
+    }
+
+    /// True when the answer names the rowid (`rowid`, `oid`, `_rowid_`).
+    static func namesRowid(_ answer: Answer) -> Bool {
+        SQLToken.tokenize(answer.text).contains { token in
+            token.kind == .word && ["rowid", "oid", "_rowid_"].contains(token.text.lowercased())
+        }
     }
 }

@@ -49,7 +49,7 @@ struct SQLResultCheck: Check {
         if let referenceDatabase, let differences = try DatabaseComparison().differences(learner: learnerDatabase, reference: referenceDatabase, start: try context.freshCopy()) {
             return .fail("Your result is right, but the database after your statements is not the one this step leaves.", differences)
         }
-        if let verdict = try RowOrderByChance.verdict(answer, expected: expected, diff: diff, in: context, memoKey: "sql-result-reference-reversed") {
+        if let verdict = try RowOrderByChance.verdict(answer, expected: expected, diff: diff, in: context, memoKey: "sql-result-reference-reversed", tieOrder: readOnly) {
             return verdict
         }
         if checkVariant {
