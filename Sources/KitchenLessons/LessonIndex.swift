@@ -96,6 +96,9 @@ public struct LessonIndex: Codable, Sendable, Equatable {
     /// The Kitchen binary and the fixtures folder the entries were made with.
     var environment: String
     var entries: [Entry]
+    /// The fixtures' server specs (`fixtures/NAME.server.yaml`) by fixture name, those that
+    /// load: the playground is served from one at start without parsing YAML.
+    var serverSpecs: [String: ServerSpec]?
 
     /// Size, modification time (ns) and inode of a file, or nil when it cannot be read.
     static func stamp(_ path: String) -> String? {
@@ -117,6 +120,17 @@ public struct LessonIndex: Codable, Sendable, Equatable {
     static func read(_ path: String) -> LessonIndex? {
         guard let bytes = try? FileReading.readBytes(path) else { return nil }
         return try? JSONDecoder().decode(LessonIndex.self, from: Data(bytes))
+    }
+
+    /// Every fixture's server spec that loads, by fixture name.
+    static func serverSpecs(lessonsDirectory directory: String) -> [String: ServerSpec] {
+        let fixtures = directory + "/fixtures"
+        var specs: [String: ServerSpec] = [:]
+        for name in DirectoryListing.names(in: fixtures) where name.hasSuffix(".server.yaml") {
+            let fixture = String(name.dropLast(".server.yaml".count))
+            specs[fixture] = try? ServerSpec.load(file: fixtures + "/" + name, lessonsDirectory: directory)
+        }
+        return specs
     }
 
     func write(to path: String) {
@@ -187,7 +201,11 @@ extension LessonLoader {
                 problems.append(LessonProblem(file: entry.file, line: nil, message: "requires unknown lesson '\(required)'"))
             }
         }
+        // Kept while the fixtures folder is unchanged (it is part of `environment`).
+        index.serverSpecs = kept?.serverSpecs ?? LessonIndex.serverSpecs(lessonsDirectory: directory)
         if index != kept { index.write(to: indexPath) }
-        return Catalog(entries: entries, problems: problems, directory: directory)
+        var catalog = Catalog(entries: entries, problems: problems, directory: directory)
+        catalog.serverSpecs = index.serverSpecs ?? [:]
+        return catalog
     }
 }

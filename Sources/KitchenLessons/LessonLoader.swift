@@ -20,6 +20,8 @@ public struct LessonLoader {
         public var problems: [LessonProblem]
         /// The folder the lessons came from.
         public var directory: String
+        /// The fixtures' server specs by fixture name, when the lesson index knows them.
+        public var serverSpecs: [String: ServerSpec] = [:]
 
         public init(entries: [LessonEntry], problems: [LessonProblem], directory: String) {
             self.entries = entries

@@ -44,8 +44,8 @@ public enum LessonOutcome {
     case failure(String)
     /// The lesson list, with the learner's progress and the lessons that did not load.
     case menu([MenuEntry], problems: [LessonProblem])
-    /// Nothing to resume: where to begin.
-    case suggestStart(Lesson)
+    /// Nothing to resume: where to begin (the first lesson, as the index knows it: not parsed).
+    case suggestStart(LessonEntry)
     /// Kitchen started inside a lesson and picks it up again.
     case resuming(Lesson)
     /// No lesson is open: the front end serves its default dataset.

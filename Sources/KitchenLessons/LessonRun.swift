@@ -84,7 +84,7 @@ public final class LessonRun {
             return outcomes + open(lesson, at: nil, resetDatabase: false)
         }
         outcomes += [.noLessonOpen, menu()]
-        if let first = catalog.entries.first?.lesson { outcomes.append(.suggestStart(first)) }
+        if let first = catalog.entries.first { outcomes.append(.suggestStart(first)) }
         return outcomes
     }
 

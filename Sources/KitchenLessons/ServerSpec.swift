@@ -4,8 +4,8 @@ import Yams
 /// What the mini-server serves for a lesson: REST resources over tables and, optionally, the
 /// inspection routes (/echo, /status, /delay). Written in a lesson's `server:` key, or in
 /// `fixtures/NAME.server.yaml` beside a fixture as the default for every lesson using it.
-public struct ServerSpec: Sendable, Equatable {
-    public struct Resource: Sendable, Equatable {
+public struct ServerSpec: Sendable, Equatable, Codable {
+    public struct Resource: Sendable, Equatable, Codable {
         public var path: String
         public var table: String
 
@@ -32,7 +32,7 @@ public struct ServerSpec: Sendable, Equatable {
     /// instances) or in a table of the database (shared by every instance).
     public var sessions: Sessions = .memory
 
-    public enum Sessions: String, Sendable, Equatable, CaseIterable {
+    public enum Sessions: String, Sendable, Equatable, CaseIterable, Codable {
         case memory
         case database
     }

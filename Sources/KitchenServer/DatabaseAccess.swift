@@ -194,4 +194,11 @@ public final class DatabaseAccess: @unchecked Sendable {
         if let stamp, !wrote, response.status == 200 { responses.store(response, for: key, at: stamp) }
         return response
     }
+
+    /// The response `cachedRead(key:)` would serve from the cache now, or nil when it would
+    /// have to read: for answering on the event loop, which must not wait for SQLite work.
+    func cachedResponse(key: String) -> ServerResponse? {
+        guard let stamp = currentStamp() else { return nil }
+        return responses.response(for: key, at: stamp)
+    }
 }

@@ -30,9 +30,35 @@ final class HTTPConformance: ChannelDuplexHandler, RemovableChannelHandler, @unc
     /// Told where requests end, so it knows where the next request line begins.
     let methodCheck: UnknownMethodCheck?
 
+    /// Requests the parser has emitted whose final responses have not been written.
+    private var unanswered = 0
+    /// A refusal from `methodCheck` waits for the responses before it.
+    private var refusalWaits = false
+    private var context: ChannelHandlerContext?
+
     init(maximumBodyBytes: Int, methodCheck: UnknownMethodCheck? = nil) {
         self.maximumBodyBytes = maximumBodyBytes
         self.methodCheck = methodCheck
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        methodCheck?.conformance = self
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// `methodCheck` has a 501 for a request line the parser refused: it is written after the
+    /// responses to every request before it, now if there are none.
+    func refuseWhenAnswered() {
+        if unanswered == 0 { methodCheck?.refuseDue() } else { refusalWaits = true }
+    }
+
+    /// The parser's error, held back by `methodCheck`, goes on after all.
+    func passOn(_ error: any Error) {
+        context?.fireErrorCaught(error)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -40,6 +66,7 @@ final class HTTPConformance: ChannelDuplexHandler, RemovableChannelHandler, @unc
         if case .end = part { methodCheck?.parserEmitted(end: true) } else { methodCheck?.parserEmitted(end: false) }
         switch part {
         case .head(var head):
+            unanswered += 1
             // HTTPTypes would keep one of several Host headers; RequestGate refuses the marker.
             let severalHosts = head.headers["host"].count > 1
             if severalHosts { head.headers.replaceOrAdd(name: "host", value: RequestGate.duplicateHostMarker) }
@@ -83,6 +110,8 @@ final class HTTPConformance: ChannelDuplexHandler, RemovableChannelHandler, @unc
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let parserError = error as? HTTPParserError {
             if parserError == .headerOverflow { headersTooLarge = true }
+            // An unknown method pipelined behind another request: the method check answers 501.
+            if parserError == .invalidMethod, methodCheck?.parserRefusedMethod(error) == true { return }
         }
         context.fireErrorCaught(error)
     }
@@ -103,6 +132,13 @@ final class HTTPConformance: ChannelDuplexHandler, RemovableChannelHandler, @unc
             let written = promise ?? context.eventLoop.makePromise()
             written.futureResult.whenComplete { _ in channel.close(promise: nil) }
             context.writeAndFlush(data, promise: written)
+        case .end:
+            context.write(data, promise: promise)
+            unanswered = max(0, unanswered - 1)
+            if refusalWaits, unanswered == 0 {
+                refusalWaits = false
+                methodCheck?.refuseDue()
+            }
         default:
             context.write(data, promise: promise)
         }

@@ -22,12 +22,7 @@ struct KitchenResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
-        var headers: [(name: String, value: String)] = []
-        // HTTPTypes keeps Host apart, as the authority; routes, the log and `/echo` see it as a header.
-        if let authority = request.head.authority { headers.append(("Host", authority)) }
-        for field in request.headers {
-            headers.append((field.name.rawName, field.value))
-        }
+        let headers = Self.headers(authority: request.head.authority, fields: request.headers)
         let method = request.method.rawValue
         let path = request.uri.path
         let rawQuery = request.uri.query ?? ""
@@ -36,7 +31,7 @@ struct KitchenResponder: HTTPResponder {
         do {
             var buffer = try await request.body.collect(upTo: limits.maximumBodyBytes)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
-            if let refusal = RequestGate.refusal(method: method, path: path, rawQuery: rawQuery, headers: headers, port: instance.portForHostCheck(headers, bound: bound.port)) {
+            if let refusal = gateRefusal(method: method, path: path, rawQuery: rawQuery, headers: headers) {
                 response = refusal
             } else {
                 var serverRequest = ServerRequest(method: method, path: path, rawQuery: rawQuery, headers: headers, body: body)
@@ -50,7 +45,51 @@ struct KitchenResponder: HTTPResponder {
         } catch {
             response = .error(400, "the request could not be read: \(error)")
         }
-        response = Self.finish(response, method: method)
+        return makeResponse(complete(response, method: method, path: path, rawQuery: rawQuery, headers: headers, body: body, started: started))
+    }
+
+    /// Answers a request with no body on the calling thread (a channel's event loop) when that
+    /// needs no waiting: the gate refuses it, or its route has a response ready (a cached GET).
+    /// Nil sends the request the usual way, to `respond(to:context:)`; nothing was done for it then.
+    /// What is answered here is finished and logged exactly as `respond` does.
+    func respondAtOnce(method: String, path: String, rawQuery: String, headers: [(name: String, value: String)], clientAddress: String?) -> ServerResponse? {
+        let started = ContinuousClock.now
+        var response: ServerResponse
+        if let refusal = gateRefusal(method: method, path: path, rawQuery: rawQuery, headers: headers) {
+            response = refusal
+        } else {
+            guard case .found(let route, let parameters) = routes.lookup(method: method, path: path) else { return nil }
+            var request = ServerRequest(method: method, path: path, rawQuery: rawQuery, headers: headers)
+            request.clientAddress = clientAddress
+            request.otherSiteOrigins = routes.otherSite.all
+            request.pathParameters = parameters
+            guard let ready = route.handler.respondAtOnce(to: request, database: database) else { return nil }
+            response = ready
+        }
+        return complete(response, method: method, path: path, rawQuery: rawQuery, headers: headers, body: [], started: started)
+    }
+
+    /// The request's headers as routes, the log and `/echo` see them. HTTPTypes keeps Host apart,
+    /// as the authority: it comes first, as a header.
+    static func headers(authority: String?, fields: HTTPFields) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(fields.count + 1)
+        if let authority { headers.append(("Host", authority)) }
+        for field in fields {
+            headers.append((field.name.rawName, field.value))
+        }
+        return headers
+    }
+
+    func gateRefusal(method: String, path: String, rawQuery: String, headers: [(name: String, value: String)]) -> ServerResponse? {
+        RequestGate.refusal(method: method, path: path, rawQuery: rawQuery, headers: headers, port: instance.portForHostCheck(headers, bound: bound.port))
+    }
+
+    /// The last steps of every request, however it was answered: what HTTP asks of every
+    /// response (`finish`), the instance's name, and the request log's entry.
+    func complete(_ response: ServerResponse, method: String, path: String, rawQuery: String, headers: [(name: String, value: String)],
+                  body: [UInt8], started: ContinuousClock.Instant) -> ServerResponse {
+        var response = Self.finish(response, method: method)
         if let name = instance.name { response.headers.append((InstanceIdentity.header, name)) }
         let elapsed = ContinuousClock.now - started
         var now = timespec()
@@ -62,7 +101,7 @@ struct KitchenResponder: HTTPResponder {
             durationMilliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000,
             explanation: response.explanation
         )))
-        return makeResponse(response)
+        return response
     }
 
     /// What every response gets whatever route made it (RFC 9110): a 401 says how to authenticate;
@@ -110,17 +149,20 @@ struct KitchenResponder: HTTPResponder {
     }
 
     func makeResponse(_ response: ServerResponse) -> Response {
+        let (status, fields) = Self.head(of: response)
+        if response.body.isEmpty { return Response(status: status, headers: fields) }
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+
+    /// The status and header fields a response is written with.
+    static func head(of response: ServerResponse) -> (HTTPResponse.Status, HTTPFields) {
         var fields = HTTPFields()
         for header in response.headers {
             if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
         }
-        let status = HTTPResponse.Status(code: response.status)
-        if response.body.isEmpty {
-            // 205 Reset Content must say it has no body (RFC 9110 §15.3.6); so must an empty 200.
-            if response.status == 205, !fields.contains(.contentLength) { fields[.contentLength] = "0" }
-            return Response(status: status, headers: fields)
-        }
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+        // 205 Reset Content must say it has no body (RFC 9110 §15.3.6); so must an empty 200.
+        if response.body.isEmpty, response.status == 205, !fields.contains(.contentLength) { fields[.contentLength] = "0" }
+        return (HTTPResponse.Status(code: response.status), fields)
     }
 }
 

@@ -12,16 +12,31 @@ struct LearnerRoute: RouteHandler {
 
     func respond(to request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse {
         if let refusal = refusalOverLimit(request) { return applyingHTTPLines(to: refusal, request: request) }
-        var response: ServerResponse
+        let response: ServerResponse
         if isCacheable {
-            let key = "\(definition.method) \(definition.path)\u{1F}\(definition.source)\u{1F}\(request.path)?\(request.rawQuery)"
             let route = self
-            response = try await database.cachedRead(key: key) { connection, role in
+            response = try await database.cachedRead(key: cacheKey(request)) { connection, role in
                 try route.answer(request, role: role, connection: connection)
             }
         } else {
             response = try await answer(request, database: database)
         }
+        return finishing(response, request: request)
+    }
+
+    /// A cached response, with everything `respond` adds to it (the `limit` line counts it too).
+    func respondAtOnce(to request: ServerRequest, database: DatabaseAccess) -> ServerResponse? {
+        guard isCacheable, let hit = database.cachedResponse(key: cacheKey(request)) else { return nil }
+        if let refusal = refusalOverLimit(request) { return applyingHTTPLines(to: refusal, request: request) }
+        return finishing(hit, request: request)
+    }
+
+    func cacheKey(_ request: ServerRequest) -> String {
+        "\(definition.method) \(definition.path)\u{1F}\(definition.source)\u{1F}\(request.path)?\(request.rawQuery)"
+    }
+
+    func finishing(_ response: ServerResponse, request: ServerRequest) -> ServerResponse {
+        var response = response
         if definition.isUnsafe { response.headers.append(("X-Kitchen-Unsafe", "true")) }
         if definition.options.bindsUndeclared { response.headers.append(("X-Kitchen-Unsafe", "bind-undeclared")) }
         // Masked before the HTTP lines too, so a `cache` line's ETag is a hash of the masked body,

@@ -22,6 +22,8 @@ public final class MiniServer: Sendable {
     public let sessions: SessionStore
     /// Which instance this server is when several serve one database (`kitchen serve --instances`).
     public let instance = InstanceIdentity()
+    /// Requests answered on the event loop, with no Swift task (`EventLoopResponder`).
+    public let answeredOnEventLoop = EventLoopAnswerCount()
 
     private struct State {
         var task: Task<Void, any Error>?
@@ -72,17 +74,19 @@ public final class MiniServer: Sendable {
         let responder = KitchenResponder(routes: routes, database: database, log: log, limits: limits, instance: instance, secrets: secrets)
         let bound = responder.bound
         let limits = self.limits
-        let server: HTTPServerBuilder = HTTPServerBuilder { [wire] responder in
+        let serverName = "Kitchen"
+        let server: HTTPServerBuilder = HTTPServerBuilder { [wire, answeredOnEventLoop, kitchenResponder = responder] responder in
             var http = HTTP1Channel.Configuration(idleTimeout: .seconds(limits.idleTimeoutSeconds))
             http.httpDecoder = .init(maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes, maxHeaderFieldCount: 200)
             return TappedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: http), responder: responder,
                                       configuration: http, wire: wire, requestTimeoutSeconds: limits.requestTimeoutSeconds,
-                                      maximumBodyBytes: limits.maximumBodyBytes)
+                                      maximumBodyBytes: limits.maximumBodyBytes, atOnce: kitchenResponder,
+                                      answeredAtOnce: answeredOnEventLoop, serverName: serverName)
         }
         let application = Application(
             responder: responder,
             server: server,
-            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "Kitchen", backlog: 1024),
+            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: serverName, backlog: 1024),
             onServerRunning: { channel in
                 bound.port = channel.localAddress?.port ?? 0
                 portContinuation.yield(.success(bound.port))

@@ -49,6 +49,13 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
 /// Something that answers requests for a route.
 public protocol RouteHandler: Sendable {
     func respond(to request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse
+    /// The response when it is ready without waiting for anything (a cached GET), else nil, having
+    /// done nothing: the server's event loop asks this first and calls `respond` on a nil.
+    func respondAtOnce(to request: ServerRequest, database: DatabaseAccess) -> ServerResponse?
+}
+
+extension RouteHandler {
+    public func respondAtOnce(to request: ServerRequest, database: DatabaseAccess) -> ServerResponse? { nil }
 }
 
 /// Who put a route in the table. It decides precedence: the learner's own routes win over every

@@ -54,15 +54,23 @@ public struct TableResource: Sendable {
         var resource: TableResource
         var action: Action
 
+        func respondAtOnce(to request: ServerRequest, database: DatabaseAccess) -> ServerResponse? {
+            guard action == .list || action == .show, let hit = database.cachedResponse(key: cacheKey(request)) else { return nil }
+            return resource.conditional(hit, request: request)
+        }
+
+        /// The answer depends on the resource, the path and the query only; headers matter just
+        /// for the conditional check, made per request after the cache.
+        func cacheKey(_ request: ServerRequest) -> String {
+            "\(resource.table)\u{1F}\(resource.path)\u{1F}\(resource.defaultLimit)\u{1F}\(resource.maximumLimit)\u{1F}\(request.path)?\(request.rawQuery)"
+        }
+
         func respond(to request: ServerRequest, database: DatabaseAccess) async throws -> ServerResponse {
             let resource = self.resource
             let action = self.action
             switch action {
             case .list, .show:
-                // The answer depends on the resource, the path and the query only; headers matter
-                // just for the conditional check, made per request after the cache.
-                let key = "\(resource.table)\u{1F}\(resource.path)\u{1F}\(resource.defaultLimit)\u{1F}\(resource.maximumLimit)\u{1F}\(request.path)?\(request.rawQuery)"
-                let response = try await database.cachedRead(key: key) { connection, _ in
+                let response = try await database.cachedRead(key: cacheKey(request)) { connection, _ in
                     try connection.trusted { try resource.respond(action, to: request, on: connection) }
                 }
                 return resource.conditional(response, request: request)

@@ -11,9 +11,13 @@ import NIOCore
 /// Only a line shaped exactly like `TOKEN SP target SP HTTP/1.x CRLF` counts; anything else goes
 /// to the parser untouched, so garbage still gets 400. The check runs where a request line can
 /// begin: the first bytes of a connection, and a read that follows a completed request (the parser
-/// emitted `.end`, which `HTTPConformance` reports, and the previous read ended a line). A request
-/// line pipelined behind another request in the same read is not seen here, so an unknown method
-/// there keeps the parser's 400.
+/// emitted `.end`, which `HTTPConformance` reports, and the previous read ended a line).
+///
+/// A request line pipelined behind another request in the same read is not seen there: the
+/// parser reports it (`invalidMethod`) and `HTTPConformance` hands the error here instead of on to
+/// Hummingbird. The line is found among the bytes the parser was given (the first line that is a
+/// well-formed request line with an unknown method; bytes arriving later complete a line cut
+/// short), and its 501 is written once every request before it has been answered, in order.
 final class UnknownMethodCheck: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -38,6 +42,26 @@ final class UnknownMethodCheck: ChannelInboundHandler, RemovableChannelHandler, 
     /// Whether the last part the parser emitted was a request's `.end`.
     private var parserSawEnd = false
     private var refused = false
+    /// The bytes being handed to the parser, while it parses them.
+    private var forwarding: ByteBuffer?
+    /// What follows the last line feed handed to the parser: the start of a line that may continue.
+    private var lineTail: [UInt8] = []
+    /// After the parser refused a method: the bytes it was given from where the refused line may
+    /// begin, while that line is still incomplete; nothing more reaches the parser.
+    private var afterParserError: (bytes: [UInt8], error: any Error)?
+    /// A method to refuse once the responses to the requests before it have been written.
+    private var refusalDue: String?
+    private var context: ChannelHandlerContext?
+    /// Told when the refused line turns out not to be a request line: the parser's error goes on.
+    weak var conformance: HTTPConformance?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
 
     /// Called by `HTTPConformance` for each part the parser emits.
     func parserEmitted(end: Bool) {
@@ -45,7 +69,13 @@ final class UnknownMethodCheck: ChannelInboundHandler, RemovableChannelHandler, 
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if refused { return }
+        if refused || refusalDue != nil { return }
+        if var held = afterParserError {
+            held.bytes.append(contentsOf: unwrapInboundIn(data).readableBytesView)
+            afterParserError = nil
+            judgeRefusedLine(held.bytes, error: held.error)
+            return
+        }
         guard atRequestStart else {
             forward(unwrapInboundIn(data), context: context)
             return
@@ -62,8 +92,9 @@ final class UnknownMethodCheck: ChannelInboundHandler, RemovableChannelHandler, 
         case .pass:
             forward(buffer, context: context)
         case .unknownMethod(let method):
-            refused = true
-            refuse(method: method, context: context)
+            // After the responses to the requests before it (one may still be running).
+            refusalDue = method
+            if let conformance { conformance.refuseWhenAnswered() } else { refuseDue() }
         }
     }
 
@@ -71,9 +102,55 @@ final class UnknownMethodCheck: ChannelInboundHandler, RemovableChannelHandler, 
     private func forward(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
         atRequestStart = false
         parserSawEnd = false
-        let endsLine = buffer.readableBytesView.last == UInt8(ascii: "\n")
+        let view = buffer.readableBytesView
+        let endsLine = view.last == UInt8(ascii: "\n")
+        forwarding = buffer
         context.fireChannelRead(wrapInboundOut(buffer))
+        forwarding = nil
         atRequestStart = parserSawEnd && endsLine
+        if let lastLineFeed = view.lastIndex(of: UInt8(ascii: "\n")) {
+            lineTail = Array(view[view.index(after: lastLineFeed)...].prefix(Self.lineLimit))
+        } else if lineTail.count < Self.lineLimit {
+            lineTail.append(contentsOf: view.prefix(Self.lineLimit - lineTail.count))
+        }
+    }
+
+    /// Called by `HTTPConformance` when the parser refused a method in the bytes being forwarded.
+    /// True when this handler answers it (the error must go no further); false for garbage,
+    /// which Hummingbird answers 400.
+    func parserRefusedMethod(_ error: any Error) -> Bool {
+        guard let forwarding else { return false }
+        return judgeRefusedLine(lineTail + Array(forwarding.readableBytesView), error: error, atOnce: true)
+    }
+
+    /// Finds the refused request line in `bytes` (from a line's start): refuses it, waits for the
+    /// rest of a line cut short, or hands the parser's error on. Returns false only when `atOnce`
+    /// and the error should go on as it is.
+    @discardableResult
+    private func judgeRefusedLine(_ bytes: [UInt8], error: any Error, atOnce: Bool = false) -> Bool {
+        var starts = [0]
+        for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") && index + 1 < bytes.count { starts.append(index + 1) }
+        for start in starts {
+            if case .unknownMethod(let method) = Self.verdict(bytes[start...]) {
+                refusalDue = method
+                conformance?.refuseWhenAnswered()
+                return true
+            }
+        }
+        if let last = starts.last, Self.verdict(bytes[last...]) == .needMore {
+            afterParserError = (Array(bytes[last...]), error)
+            return true
+        }
+        if atOnce { return false }
+        conformance?.passOn(error)
+        return true
+    }
+
+    /// Writes the 501 that is due; `HTTPConformance` calls it once the responses before it are written.
+    func refuseDue() {
+        guard let method = refusalDue, let context, !refused else { return }
+        refused = true
+        refuse(method: method, context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

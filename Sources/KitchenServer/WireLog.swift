@@ -108,7 +108,7 @@ final class WireTap: ChannelDuplexHandler, RemovableChannelHandler, @unchecked S
 }
 
 /// Hummingbird's HTTP/1 channel with a `WireTap`, a request deadline and `UnknownMethodCheck` in
-/// front, and `HTTPConformance` after the HTTP/1 parser.
+/// front, `HTTPConformance` after the HTTP/1 parser, and `EventLoopResponder` last.
 ///
 /// `setup` runs once per connection, so each connection gets its own `Deadline`, whose two
 /// handlers sit before and after the HTTP parser (the latter through a per-connection
@@ -121,6 +121,10 @@ struct TappedHTTP1Channel: ServerChildChannel {
     let wire: WireLog
     let requestTimeoutSeconds: Int64
     let maximumBodyBytes: Int
+    /// Answers on the event loop what needs no waiting (`EventLoopResponder`); nil: Hummingbird answers all.
+    var atOnce: KitchenResponder?
+    var answeredAtOnce = EventLoopAnswerCount()
+    var serverName = "Kitchen"
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let deadline = Deadline(seconds: requestTimeoutSeconds)
@@ -139,6 +143,11 @@ struct TappedHTTP1Channel: ServerChildChannel {
             // Right after NIO's HTTP/1 parser, where the protocol version and parse errors are visible.
             let codec = try channel.pipeline.syncOperations.handler(type: HTTP1ToHTTPServerCodec.self)
             try channel.pipeline.syncOperations.addHandler(HTTPConformance(maximumBodyBytes: maximumBodyBytes, methodCheck: methodCheck), position: .before(codec))
+            // Last before Hummingbird's async channel, behind the idle timer, which sees its requests too.
+            if let atOnce {
+                let idleTimer = try channel.pipeline.syncOperations.handler(type: HTTPConnectionStateHandler.self)
+                try channel.pipeline.syncOperations.addHandler(EventLoopResponder(responder: atOnce, answered: answeredAtOnce, serverName: serverName), position: .after(idleTimer))
+            }
             return value
         }
     }

@@ -24,8 +24,9 @@ public struct Playground: Sendable {
         config.playground ?? fixtures().lazy.compactMap { $0 }.first
     }
 
-    /// The playground database (created from `fixture` when missing) and its server spec.
-    public static func prepare(home: KitchenHome, lessonsDirectory: String, fixture: String) throws -> Playground {
+    /// The playground database (created from `fixture` when missing) and its server spec, taken
+    /// from `knownSpecs` (the lesson index's) when it is there, else read from its file.
+    public static func prepare(home: KitchenHome, lessonsDirectory: String, fixture: String, knownSpecs: [String: ServerSpec] = [:]) throws -> Playground {
         let path = home.playgroundDatabase
         let fixtures = lessonsDirectory + "/fixtures/"
         if !FileReading.exists(path) {
@@ -37,6 +38,7 @@ public struct Playground: Sendable {
             // Built under another name and renamed, so a kill never leaves half a playground.
             guard rename(temporary, path) == 0 else { throw FileReading.Failure(path: path, reason: "cannot create it") }
         }
+        if let known = knownSpecs[fixture] { return Playground(path: path, spec: known) }
         let specPath = fixtures + fixture + ".server.yaml"
         let spec = FileReading.exists(specPath) ? try ServerSpec.load(file: specPath, lessonsDirectory: lessonsDirectory) : nil
         return Playground(path: path, spec: spec)

@@ -43,7 +43,7 @@ struct LearnCommand: ParsableCommand {
         if let panel {
             panel.instanceCommand = [InstanceGroup.executablePath(), "serve", "--lessons", directory]
             tutor.playground = Playground.fixture(config: config, fixtures: catalog.entries.map(\.fixtureName)).flatMap {
-                try? Playground.prepare(home: home, lessonsDirectory: directory, fixture: $0)
+                try? Playground.prepare(home: home, lessonsDirectory: directory, fixture: $0, knownSpecs: catalog.serverSpecs)
             }
             if let playground = tutor.playground { panel.serve(path: playground.path, spec: playground.spec) }
             tutor.panel = panel

@@ -34,6 +34,30 @@ struct LessonIndexInvalidation {
         #expect(second.lesson("good-one")?.steps.map(\.id) == parsed.lesson("good-one")?.steps.map(\.id))
     }
 
+    @Test("the fixtures' server specs come from the index, as parsing gives them, and a changed spec file is read again")
+    func serverSpecsFromTheIndex() throws {
+        let folder = try lessonsFolder()
+        let index = folder + "/index.json"
+        let specFile = folder + "/fixtures/tiny.server.yaml"
+        try "resources:\n  - path: /things\n    table: things\ninspection: false\n".write(toFile: specFile, atomically: false, encoding: .utf8)
+        let parsed = try ServerSpec.load(file: specFile, lessonsDirectory: folder)
+        let first = LessonLoader().loadDirectory(folder, index: index)
+        #expect(first.serverSpecs["tiny"] == parsed)
+        #expect(first.serverSpecs["tiny"]?.resources.map(\.table) == ["things"])
+        // Kept in the index: what it holds is what the next load serves, with no parsing.
+        var kept = try #require(LessonIndex.read(index))
+        #expect(kept.serverSpecs?["tiny"] == parsed)
+        kept.serverSpecs?["tiny"]?.resources[0].path = "/from-the-index"
+        kept.write(to: index)
+        #expect(LessonLoader().loadDirectory(folder, index: index).serverSpecs["tiny"]?.resources.first?.path == "/from-the-index")
+        // Editing the spec file changes the fixtures folder's stamp: parsed again.
+        usleep(20_000)
+        try "resources:\n  - path: /stuff\n    table: things\n".write(toFile: specFile, atomically: false, encoding: .utf8)
+        let edited = LessonLoader().loadDirectory(folder, index: index)
+        #expect(edited.serverSpecs["tiny"]?.resources.first?.path == "/stuff")
+        #expect(edited.serverSpecs["tiny"]?.inspection == true)
+    }
+
     @Test("an unchanged file is not parsed again: the index's summary is what the menu shows")
     func indexIsUsed() throws {
         let folder = try lessonsFolder()

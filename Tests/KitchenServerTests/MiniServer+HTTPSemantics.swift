@@ -1,6 +1,9 @@
 import Foundation
 import KitchenSQL
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import KitchenServer
 
 /// Issue 15's item 10, HTTP semantics, tried the way it was found: a raw socket or a real client
@@ -120,6 +123,48 @@ struct MiniServerHTTPSemanticsTests {
             // A body that happens to read like a request line is a body, not a request.
             let echoed = try await live.send("POST", "/echo", headers: [("Content-Type", "text/plain")], body: Array("BREW /pot HTTP/1.1\r\n".utf8))
             #expect(echoed.status == 200, "\(echoed.text)")
+        }
+    }
+
+    @Test("an unknown method pipelined behind other requests gets its 501 after their responses, in order; garbage there gets 400")
+    func unknownMethodPipelined() async throws {
+        try await withLiveServer { live async throws in
+            let port = live.port
+            let host = "Host: 127.0.0.1:\(port)\r\n"
+            // In the same write as a request before it (fast, then slow: the 501 waits for the delay).
+            for first in ["GET /menu/1 HTTP/1.1\r\n\(host)\r\n", "GET /delay/200 HTTP/1.1\r\n\(host)\r\n",
+                          "POST /echo HTTP/1.1\r\n\(host)Content-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"] {
+                let (responses, end) = try await onOwnThread { try exchangeAll(port: port, first + "BREW /pot HTTP/1.1\r\n\(host)\r\n", count: 2) }
+                #expect(responses.map(\.status) == [200, 501], "\(first): \(responses.map(\.status))")
+                #expect(responses.last?.headers.contains { $0.0.lowercased() == "connection" && $0.1 == "close" } == true)
+                let refusal = String(decoding: responses.last?.body ?? [], as: UTF8.self)
+                #expect(refusal.contains("BREW"), "\(refusal)")
+                #expect(end == .closed)
+            }
+            // Its line cut over two writes, the first of which ends the request before it.
+            let split = try await onOwnThread { () -> [Int] in
+                let socket = try RawSocket.connect(port: port)
+                defer { socket.close() }
+                socket.send("GET /menu/1 HTTP/1.1\r\n\(host)\r\nBR")
+                usleep(100_000)
+                socket.send("EW /pot HTTP/1.1\r\n\(host)\r\n")
+                var statuses: [Int] = []
+                var bytes: [UInt8] = []
+                while statuses.count < 2, socket.waitReadable(seconds: 5) {
+                    var chunk = [UInt8](repeating: 0, count: 65536)
+                    let count = chunk.withUnsafeMutableBytes { recv(socket.descriptor, $0.baseAddress, $0.count, 0) }
+                    if count <= 0 { break }
+                    bytes += chunk[0..<count]
+                    statuses = String(decoding: bytes, as: UTF8.self).components(separatedBy: "HTTP/1.1 ").dropFirst().compactMap { Int($0.prefix(3)) }
+                }
+                return statuses
+            }
+            #expect(split == [200, 501])
+            // Garbage in the same place is still a bad request.
+            let (garbage, _) = try await onOwnThread { try exchangeAll(port: port, "GET /menu/1 HTTP/1.1\r\n\(host)\r\nBR{W /pot HTTP/1.1\r\n\r\n", count: 2) }
+            #expect(garbage.map(\.status) == [200, 400])
+            // The log has the requests that were served.
+            #expect(live.log.entries().contains { $0.path == "/delay/200" })
         }
     }
 
