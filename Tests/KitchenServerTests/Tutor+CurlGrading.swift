@@ -56,16 +56,15 @@ struct TutorCurlGradingTests {
         }
     }
 
-    @Test("curl's 415 fails the step and says so; curl's 201 passes it", .timeLimit(.minutes(2)))
-    func curlRequestStep() throws {
-        let home = try TemporaryFolder()
-        defer { home.remove() }
+    static let loanBody = #"{"book_id": 10, "member_id": 1, "day": "2024-03-06"}"#
+
+    /// Kitchen on the library lesson, at its step "Send POST /loans for book 10"; the session and
+    /// the URL curl posts to.
+    static func openLoanStep(home: TemporaryFolder) throws -> (Session, url: String) {
         let lessons = home.file("lessons")
         try FileManager.default.createDirectory(atPath: lessons + "/fixtures", withIntermediateDirectories: true)
         try LibraryLesson.yaml.write(toFile: lessons + "/library.yaml", atomically: true, encoding: .utf8)
-
         let session = try Session(lessons: lessons, home: home)
-        defer { session.finish() }
         session.send(".lesson library")
         session.send(".server")
         let opened = try session.wait(for: "http://127.0.0.1:")
@@ -73,9 +72,16 @@ struct TutorCurlGradingTests {
         session.send(".next")
         session.send(".next")
         try session.wait(for: "Send POST /loans for book 10")
+        return (session, "http://127.0.0.1:\(port)/loans")
+    }
 
-        let url = "http://127.0.0.1:\(port)/loans"
-        let body = #"{"book_id": 10, "member_id": 1, "day": "2024-03-06"}"#
+    @Test("curl's 415 fails the step and says so; curl's 201 passes it", .timeLimit(.minutes(2)))
+    func curlRequestStep() throws {
+        let home = try TemporaryFolder()
+        defer { home.remove() }
+        let (session, url) = try Self.openLoanStep(home: home)
+        defer { session.finish() }
+        let body = Self.loanBody
         // curl -d without a Content-Type sends a form: the server refuses it and creates nothing.
         let refused = try runProgram(try #require(Tools.curl), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", url, "-d", body])
         #expect(refused.stdout == "415", "\(refused.stdout) \(refused.stderr)")
@@ -98,22 +104,9 @@ struct TutorCurlGradingTests {
     func curlPassesWithoutCheck() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
-        let lessons = home.file("lessons")
-        try FileManager.default.createDirectory(atPath: lessons + "/fixtures", withIntermediateDirectories: true)
-        try LibraryLesson.yaml.write(toFile: lessons + "/library.yaml", atomically: true, encoding: .utf8)
-
-        let session = try Session(lessons: lessons, home: home)
+        let (session, url) = try Self.openLoanStep(home: home)
         defer { session.finish() }
-        session.send(".lesson library")
-        session.send(".server")
-        let opened = try session.wait(for: "http://127.0.0.1:")
-        let port = try #require(opened.firstMatch(of: /http:\/\/127\.0\.0\.1:(\d+)/).map { String($0.1) })
-        session.send(".next")
-        session.send(".next")
-        try session.wait(for: "Send POST /loans for book 10")
-
-        let url = "http://127.0.0.1:\(port)/loans"
-        let body = #"{"book_id": 10, "member_id": 1, "day": "2024-03-06"}"#
+        let body = Self.loanBody
         let refused = try runProgram(try #require(Tools.curl), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", url, "-d", body])
         #expect(refused.stdout == "415")
         var mark = session.output.count
