@@ -123,8 +123,12 @@ extension ServerPanel {
                 showWire = choice == "on"
                 session.output.writeLine(showWire ? "Each request now shows the bytes that crossed the socket." : "Wire view off.")
             } else if let exchange = server.wire.latest() {
-                session.output.writeLine(Self.visible(exchange.request, style: session.style))
-                session.output.writeLine(Self.visible(exchange.response, style: session.style))
+                // Bytes, never word-wrapped: a break at a space would look like a line end that
+                // was not sent (the terminal's own wrap at the edge does not).
+                session.output.verbatim {
+                    session.output.writeLine(Self.visible(exchange.request, style: session.style))
+                    session.output.writeLine(Self.visible(exchange.response, style: session.style))
+                }
             } else {
                 session.output.writeLine("No exchange yet.")
             }

@@ -33,9 +33,10 @@ extension ServerPanel {
         }
         let style = session.style
         session.output.writeLine(style.bold("── request bytes, as the server received them ──"))
-        session.output.writeLine(Self.visible(exchange.request, style: style))
+        // Bytes, never word-wrapped (see `.wire`).
+        session.output.verbatim { session.output.writeLine(Self.visible(exchange.request, style: style)) }
         session.output.writeLine(style.bold("── response bytes, as the server sent them ──"))
-        session.output.writeLine(Self.visible(exchange.response, style: style))
+        session.output.verbatim { session.output.writeLine(Self.visible(exchange.response, style: style)) }
         session.output.writeLine(style.bold("── the same response, read ──"))
     }
 

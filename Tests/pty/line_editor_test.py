@@ -314,6 +314,25 @@ def lesson_prose_reflows(binary, args, home):
             child.terminate(force=True)
 
 
+@check(".wire shows bytes never word-wrapped: a space in the body is not turned into a line end")
+def wire_not_word_wrapped(binary, args, home):
+    env = dict(os.environ, KITCHEN_HOME=home, TERM="xterm", LANG="C.UTF-8", NO_COLOR="1")
+    child = pexpect.spawn(binary, ["--lessons", LESSONS], env=env, encoding="utf-8",
+                          timeout=TIMEOUT, dimensions=(40, 60))
+    child.logfile_read = sys.stdout if os.environ.get("VERBOSE") else None
+    prompt = r"kitchen[^\r\n]*> "
+    try:
+        child.expect(prompt)
+        output_lines(child, "POST /echo note='a note with many words that goes past the edge of the window'", prompt)
+        lines = output_lines(child, ".wire", prompt)
+        raw = "\n".join(lines)
+        # The terminal may wrap at its edge, but Kitchen sends no line end inside the body.
+        assert "a note with many words that goes past the edge of the window" in raw, f"the body was broken: {lines}"
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
