@@ -97,6 +97,8 @@ extension RouteCheck {
                                           ]) {
             return problem
         }
+        // Without ORDER BY there are no ties to lean on, and the pass above covers the order.
+        guard learnerRoutes.contains(where: { RowOrderByChance.ordersRows($0.source) }) else { return nil }
         let tieAdvice = ["rows that tie on your ORDER BY (or rows with no ORDER BY) come out in any order, and with the rows stored in another order your answer changes: add a tie-break to ORDER BY"]
         if let problem = try orderProblem(named: Self.tieOrderProbeName, on: { try context.freshTieOrderCopy() }, reference: reference, learnerRoutes: learnerRoutes,
                                           referenceRoutes: referenceRoutes, context: context, advice: tieAdvice) {

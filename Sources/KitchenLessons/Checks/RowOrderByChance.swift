@@ -11,7 +11,7 @@ import KitchenSQL
 /// stored the other way round (`TieOrderCopy`). When the reference's rows stay the same on a
 /// re-run and the answer's change, the answer relied on chance. A reference whose own rows change
 /// (ties under its ORDER BY, a LIMIT the author left unordered) gives no ruling.
-enum RowOrderByChance {
+public enum RowOrderByChance {
     static let explanation = "Kitchen ran it again with SQLite reading the rows in another order it is free to choose (PRAGMA reverse_unordered_selects = ON):"
     static let tieExplanation = "Kitchen ran it again on a copy of the data holding the same rows, stored in the opposite order:"
     static let tieVariantExplanation = "Kitchen ran it on a copy of the hidden variant holding the same rows, stored in the opposite order:"
@@ -46,8 +46,10 @@ enum RowOrderByChance {
     /// numbers make ties of their own) are no longer `expected` while the reference's are.
     static func tiesVerdict(_ answer: Answer, expected: ResultSet, diff: ResultDiff, in context: GradingContext, memoKey: String,
                             onVariant: Bool = false, on database: @escaping () throws -> Connection) throws -> Verdict? {
-        // An answer that reads rowid itself sees the copy's rowids, which are not today's.
-        guard !namesRowid(answer) else { return nil }
+        // An answer that reads rowid itself sees the copy's rowids, which are not today's. One
+        // without ORDER BY has no ties to lean on: the pass reading unordered loops backwards
+        // covers it, and this copy is not made.
+        guard !namesRowid(answer), ordersRows(answer.text) else { return nil }
         let ties = try rerunVerdict(answer, expected: expected, diff: diff, memoKey: memoKey, in: context) {
             AnswerRun.run($0, on: try database())
         }
@@ -67,6 +69,12 @@ enum RowOrderByChance {
         if let error = learner.error { return ["On that run your SQL fails: \(error.message)"] }
         guard let actual = learner.lastResult else { return nil }
         return diff.differences(expected: expected, actual: actual)
+    }
+
+    /// True when `sql` has an ORDER BY somewhere (a query's, a window's, an aggregate's).
+    public static func ordersRows(_ sql: String) -> Bool {
+        let tokens = SQLToken.tokenize(sql)
+        return zip(tokens, tokens.dropFirst()).contains { $0.keyword == "ORDER" && $1.keyword == "BY" }
     }
 
     /// True when the answer names the rowid (`rowid`, `oid`, `_rowid_`).
