@@ -49,7 +49,18 @@ public final class GradingContext: @unchecked Sendable {
 
     /// A fresh copy of the hidden variant of the step's database.
     public func freshVariant() throws -> Connection {
+        try Connection.inMemory(copying: try variant(), policy: policy)
+    }
+
+    /// The hidden variant with every table's rows stored the other way round (`TieOrderCopy`):
+    /// its copied rows, whose numbers moved, make ties of their own.
+    public func freshTieOrderVariant() throws -> Connection {
+        let bytes = try memo.value(for: "tie-order-variant") { try TieOrderCopy.make(from: try variant(), policy: policy) }
+        return try Connection.inMemory(copying: bytes, policy: policy)
+    }
+
+    private func variant() throws -> [UInt8] {
         if variantBytes == nil { variantBytes = try makeVariant() }
-        return try Connection.inMemory(copying: variantBytes!, policy: policy)
+        return variantBytes!
     }
 }

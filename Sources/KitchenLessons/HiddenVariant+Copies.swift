@@ -4,13 +4,13 @@ import KitchenSQL
 ///
 /// Tables are copied parents first (by their declared foreign keys). In each table:
 ///
-/// 1. every third row (by rowid) is copied; the copies take the rowids after the table's last one;
-/// 2. a copy whose original's parent row was copied points at the parent's copy, so the copied
-///    rows form families of their own, as the originals do;
-/// 3. a copied parent gets a copy of each of its original's children that step 2 did not give it.
-///    So a copied category has dishes, a copied order has all its lines: a condition that picks a
-///    range of parent ids (`category_id >= 8` for `= 8`) changes rows there, and an id named by a
-///    task names a row with related rows on the renumbered variant too, not an empty copy.
+/// 1. every third row (by rowid) is copied; the copies take the rowids after the table's last one
+///    and keep their parents, so a parent's group gets a copy with other numbers (an average of
+///    whole numbers is no longer whole there);
+/// 2. a copied parent gets a copy of each of its original's children. So a copied category has
+///    dishes, a copied order has all its lines: a condition that picks a range of parent ids
+///    (`category_id >= 8` for `= 8`) changes rows there, and an id named by a task names a row
+///    with related rows on the renumbered variant too, not an empty copy.
 ///
 /// Which original each copy is a copy of is kept in `temp.kitchen_copies` (tbl, original, copy)
 /// until the copies' numbers and NULLs have moved (`perturbNumbers`), then dropped.
@@ -35,7 +35,7 @@ extension HiddenVariant {
         /// Single-column foreign keys to a parent's INTEGER PRIMARY KEY: (column, parent table).
         var parents: [(column: String, parent: String)]
         /// True when the key itself refers to a parent (`pantry.ingredient_id`): a row per parent
-        /// row, so copies come only from step 3.
+        /// row, so copies come only from step 2.
         var keyIsParentKey: Bool {
             guard let alias else { return false }
             return parents.contains { $0.column.lowercased() == alias.lowercased() }
@@ -86,7 +86,7 @@ extension HiddenVariant {
         return ordered
     }
 
-    /// Steps 1 to 3 for one table; nil when it got no copies. A statement the table refuses
+    /// Steps 1 and 2 for one table; nil when it got no copies. A statement the table refuses
     /// (a constraint no copy can meet) leaves the table as that statement found it.
     private static func copy(_ table: CopiedTable, in database: Connection) throws -> Int64? {
         let quoted = SQLIdentifier.quote(table.name)
@@ -114,23 +114,7 @@ extension HiddenVariant {
                 try database.execute("DELETE FROM temp.kitchen_copies WHERE tbl = \(name) AND copy NOT IN (SELECT rowid FROM \(quoted))")
             }
         }
-        // 2. Copies follow their parents' copies.
-        for (column, parent) in table.parents where !table.keyIsParentKey {
-            let quotedColumn = SQLIdentifier.quote(column)
-            try attempt(in: database) {
-                try database.execute("""
-                    UPDATE OR IGNORE \(quoted) SET \(quotedColumn) = (
-                      SELECT min(p.copy) FROM temp.kitchen_copies AS c JOIN \(quoted) AS o ON o.rowid = c.original
-                        JOIN temp.kitchen_copies AS p ON p.tbl = \(sqlString(parent)) AND p.original = o.\(quotedColumn)
-                      WHERE c.tbl = \(name) AND c.copy = \(quoted).rowid)
-                    WHERE rowid > \(before) AND EXISTS (
-                      SELECT 1 FROM temp.kitchen_copies AS c JOIN \(quoted) AS o ON o.rowid = c.original
-                        JOIN temp.kitchen_copies AS p ON p.tbl = \(sqlString(parent)) AND p.original = o.\(quotedColumn)
-                      WHERE c.tbl = \(name) AND c.copy = \(quoted).rowid)
-                    """)
-            }
-        }
-        // 3. Copied parents get a copy of each of their originals' children.
+        // 2. Copied parents get a copy of each of their originals' children.
         for (column, parent) in table.parents where parent.lowercased() != table.name.lowercased() {
             try attempt(in: database) { try giveChildren(to: parent, through: column, of: table, before: before, columns: columns, values: values, in: database) }
         }
@@ -139,7 +123,7 @@ extension HiddenVariant {
         return before
     }
 
-    /// Step 3 for one foreign key: every copy of a `parent` row gets a copy of each row of
+    /// Step 2 for one foreign key: every copy of a `parent` row gets a copy of each row of
     /// `table` that refers to its original through `column` and has no copy referring to it yet.
     private static func giveChildren(to parent: String, through column: String, of table: CopiedTable, before: Int64,
                                      columns: [String], values: [String], in database: Connection) throws {
@@ -186,7 +170,7 @@ extension HiddenVariant {
     }
 
     /// The value each column of a copy takes, as SQL over the original row (`@@` stands for the
-    /// original's alias in step 3). Text is kept where the copies may share it and a mark would
+    /// original's alias in step 2). Text is kept where the copies may share it and a mark would
     /// split what belongs together; it gets `' (v)'` appended where a copy must differ:
     ///
     /// - a foreign key keeps its value (it names a parent row);

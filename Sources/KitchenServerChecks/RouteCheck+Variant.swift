@@ -72,6 +72,7 @@ extension RouteCheck {
 
     static let reversedProbeName = "a valid request, with SQLite reading unordered rows the other way round"
     static let tieOrderProbeName = "a valid request, on the same rows stored in the opposite order"
+    static let tieOrderVariantProbeName = "a valid request, on the hidden variant's rows stored in the opposite order"
 
     /// The valid GET once more, with SQLite reading every loop that no ORDER BY orders the other
     /// way round (`Connection.readUnorderedRowsReversed`), then once more on a copy of the data
@@ -96,16 +97,26 @@ extension RouteCheck {
                                           ]) {
             return problem
         }
-        return try orderProblem(named: Self.tieOrderProbeName, on: { try context.freshTieOrderCopy() }, reference: reference, learnerRoutes: learnerRoutes,
-                                referenceRoutes: referenceRoutes, context: context, advice: [
-                                    "rows that tie on your ORDER BY (or rows with no ORDER BY) come out in any order, and with the rows stored in another order your answer changes: add a tie-break to ORDER BY",
-                                ])
+        // Without ORDER BY there are no ties to lean on, and the pass above covers the order.
+        guard learnerRoutes.contains(where: { RowOrderByChance.ordersRows($0.source) }) else { return nil }
+        let tieAdvice = ["rows that tie on your ORDER BY (or rows with no ORDER BY) come out in any order, and with the rows stored in another order your answer changes: add a tie-break to ORDER BY"]
+        if let problem = try orderProblem(named: Self.tieOrderProbeName, on: { try context.freshTieOrderCopy() }, reference: reference, learnerRoutes: learnerRoutes,
+                                          referenceRoutes: referenceRoutes, context: context, advice: tieAdvice) {
+            return problem
+        }
+        // The hidden variant's copies, whose numbers moved, make ties of their own.
+        return try orderProblem(named: Self.tieOrderVariantProbeName, on: { try context.freshTieOrderVariant() }, baseline: { try context.freshVariant() },
+                                reference: reference, learnerRoutes: learnerRoutes, referenceRoutes: referenceRoutes, context: context, advice: tieAdvice)
     }
 
-    private func orderProblem(named name: String, on database: () throws -> Connection, reference: RouteDefinition, learnerRoutes: [RouteDefinition],
+    /// The reference's and the learner's answers to the valid GET on `database()`, against the
+    /// reference's on `baseline()` (the step's data when nil).
+    private func orderProblem(named name: String, on database: () throws -> Connection, baseline: (() throws -> Connection)? = nil,
+                              reference: RouteDefinition, learnerRoutes: [RouteDefinition],
                               referenceRoutes: [RouteDefinition], context: GradingContext, advice: [String]) throws -> Verdict? {
         let probe = Probe(name: name, method: method, input: example, sessionUser: reference.requiresAuth ? user : nil)
-        let expected = try sendReference(probe, routes: referenceRoutes, context: context).entry
+        let expected = try baseline.map { try send(probe, routes: referenceRoutes, on: try $0(), context: context).entry }
+            ?? sendReference(probe, routes: referenceRoutes, context: context).entry
         guard expected.status < 300 else { return nil }
         let referenceAgain = try send(probe, routes: referenceRoutes, on: try database(), context: context).entry
         guard referenceAgain.status == expected.status,

@@ -56,6 +56,10 @@ struct SQLResultCheck: Check {
             let hidden = AnswerRun.run(answer, on: try context.freshVariant())
             let hiddenExpected = try context.memo.value(for: "sql-result-reference-variant") { try SQLVerdicts.referenceResult(context, on: try context.freshVariant()) }
             if let verdict = SQLVerdicts.variantFailure(hidden, expected: hiddenExpected, diff: diff) { return verdict }
+            if readOnly, let verdict = try RowOrderByChance.tiesVerdict(answer, expected: hiddenExpected, diff: diff, in: context,
+                                                                         memoKey: "sql-result-reference-variant-ties", onVariant: true, on: { try context.freshTieOrderVariant() }) {
+                return verdict
+            }
         }
         let count = actual.rows.count
         return .pass("Correct: \(count == 1 ? "the row matches" : "all \(count) rows match").")
