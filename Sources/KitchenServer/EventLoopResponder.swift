@@ -8,8 +8,9 @@ import Glibc
 #endif
 
 /// Answers, on the connection's event loop, the requests whose answer is ready without waiting:
-/// a GET or HEAD with no body whose route has a cached response, or that the gate refuses (a bad
-/// `Host`, say). Every other request goes on to Hummingbird, which runs it as a Swift task.
+/// a GET or HEAD with no body to a route that caches its responses, when the response is cached
+/// or the gate refuses the request (a bad `Host`, say). Every other request goes on to
+/// Hummingbird, which runs it as a Swift task.
 ///
 /// It sits last in each connection's pipeline, just before Hummingbird's async channel, so what
 /// it writes passes through the same handlers as Hummingbird's responses (HTTP/1 encoding, `Date`

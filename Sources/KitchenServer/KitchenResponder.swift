@@ -49,16 +49,19 @@ struct KitchenResponder: HTTPResponder {
     }
 
     /// Answers a request with no body on the calling thread (a channel's event loop) when that
-    /// needs no waiting: the gate refuses it, or its route has a response ready (a cached GET).
+    /// needs no waiting, for a route that may have a response ready (a cached GET): the gate
+    /// refuses it, or the response is there.
     /// Nil sends the request the usual way, to `respond(to:context:)`; nothing was done for it then.
     /// What is answered here is finished and logged exactly as `respond` does.
     func respondAtOnce(method: String, path: String, rawQuery: String, headers: [(name: String, value: String)], clientAddress: String?) -> ServerResponse? {
         let started = ContinuousClock.now
+        // Only for a route that may have an answer ready: any other request goes on untouched,
+        // without a second gate check and route lookup.
+        guard case .found(let route, let parameters) = routes.lookup(method: method, path: path), route.handler.mayRespondAtOnce else { return nil }
         var response: ServerResponse
         if let refusal = gateRefusal(method: method, path: path, rawQuery: rawQuery, headers: headers) {
             response = refusal
         } else {
-            guard case .found(let route, let parameters) = routes.lookup(method: method, path: path) else { return nil }
             var request = ServerRequest(method: method, path: path, rawQuery: rawQuery, headers: headers)
             request.clientAddress = clientAddress
             request.otherSiteOrigins = routes.otherSite.all

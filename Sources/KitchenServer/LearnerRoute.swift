@@ -24,6 +24,8 @@ struct LearnerRoute: RouteHandler {
         return finishing(response, request: request)
     }
 
+    var mayRespondAtOnce: Bool { isCacheable }
+
     /// A cached response, with everything `respond` adds to it (the `limit` line counts it too).
     func respondAtOnce(to request: ServerRequest, database: DatabaseAccess) -> ServerResponse? {
         guard isCacheable, let hit = database.cachedResponse(key: cacheKey(request)) else { return nil }

@@ -52,10 +52,13 @@ public protocol RouteHandler: Sendable {
     /// The response when it is ready without waiting for anything (a cached GET), else nil, having
     /// done nothing: the server's event loop asks this first and calls `respond` on a nil.
     func respondAtOnce(to request: ServerRequest, database: DatabaseAccess) -> ServerResponse?
+    /// False when `respondAtOnce` always says nil: the event loop then passes the request on at once.
+    var mayRespondAtOnce: Bool { get }
 }
 
 extension RouteHandler {
     public func respondAtOnce(to request: ServerRequest, database: DatabaseAccess) -> ServerResponse? { nil }
+    public var mayRespondAtOnce: Bool { false }
 }
 
 /// Who put a route in the table. It decides precedence: the learner's own routes win over every

@@ -54,8 +54,10 @@ public struct TableResource: Sendable {
         var resource: TableResource
         var action: Action
 
+        var mayRespondAtOnce: Bool { action == .list || action == .show }
+
         func respondAtOnce(to request: ServerRequest, database: DatabaseAccess) -> ServerResponse? {
-            guard action == .list || action == .show, let hit = database.cachedResponse(key: cacheKey(request)) else { return nil }
+            guard mayRespondAtOnce, let hit = database.cachedResponse(key: cacheKey(request)) else { return nil }
             return resource.conditional(hit, request: request)
         }
 
