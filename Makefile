@@ -76,9 +76,9 @@ uninstall:
 # libFuzzer over the parsers of untrusted input (Fuzz/, a package of its own, built with
 # AddressSanitizer): FUZZ_RUNS inputs each, seeded from the lessons, tests, examples and docs.
 # `make fuzz` uses a release build, where the Swift parsers run each input several times faster
-# than in a debug build (README, Hardening, has the figures): that is what brings a million runs
-# per target within reach. `make fuzz-smoke` (CI) uses a debug build, which compiles much faster;
-# 20,000 inputs per target need no speed.
+# than in a debug build: that is what brings a million runs per target within minutes. `make
+# fuzz-smoke` (CI) uses the debug build, which compiled in less than half the time (README,
+# "Fuzzing and sanitizers", has the figures); 20,000 inputs per target need no speed.
 FUZZ_RUNS ?= 1000000
 FUZZ_SMOKE_RUNS ?= 20000
 FUZZ_BUILD = cd Fuzz && nice -n 10 $(SWIFT) build -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
