@@ -39,6 +39,11 @@ enum Tools {
         .deletingLastPathComponent().appendingPathComponent("lessons").path
 }
 
+/// This process's sanitizer settings (ASAN_OPTIONS, LSAN_OPTIONS, TSAN_OPTIONS), for children
+/// started with an environment of their own: under `make sanitize` a `kitchen` child must report
+/// the way every other process of the run does (to files, not into the output a test reads).
+let sanitizerEnvironment = ProcessInfo.processInfo.environment.filter { $0.key.hasSuffix("SAN_OPTIONS") }
+
 struct ProcessOutput {
     var status: Int32
     var stdout: String
