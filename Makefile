@@ -93,25 +93,21 @@ fuzz-smoke:
 	$(FUZZ_BUILD) -c debug
 	FUZZ_BIN=.build/debug nice -n 10 Fuzz/run $(FUZZ_SMOKE_RUNS)
 
-# The whole suite once under ThreadSanitizer and once under AddressSanitizer, each in its own build
-# folder so the normal build stays as it is. ThreadSanitizer does not see Synchronization.Mutex on
-# Linux (Tests/sanitizers/MutexVisibility.swift shows it): the suppressions name the Mutex-guarded
-# functions it reports, and the check below says when a toolchain no longer needs them.
-TSAN_SUPPRESSIONS = $(CURDIR)/Tests/sanitizers/tsan-suppressions.txt
+# The whole suite once under ThreadSanitizer and once under AddressSanitizer (with LeakSanitizer),
+# each in its own build folder so the normal build stays as it is: Tests/sanitizers/run builds,
+# runs the tests as `test` does (heavy suites one at a time), reads every process's sanitizer
+# reports from files and sums up. ThreadSanitizer does not see Synchronization.Mutex on Linux
+# (Tests/sanitizers/MutexVisibility.swift shows it): the check below says when a toolchain no
+# longer needs the suppressions that name the Mutex-guarded functions.
 sanitize:
 	@scripts/install-deps test
 	mkdir -p .build-tsan
 	$(SWIFT)c -sanitize=thread Tests/sanitizers/MutexVisibility.swift -o .build-tsan/mutex-visibility
-	@if .build-tsan/mutex-visibility mutex >/dev/null 2>&1; then \
+	@if TSAN_OPTIONS=halt_on_error=1 .build-tsan/mutex-visibility mutex >/dev/null 2>&1; then \
 		echo "ThreadSanitizer now sees Mutex: Tests/sanitizers/tsan-suppressions.txt can go"; \
 	else echo "ThreadSanitizer does not see Mutex here: using Tests/sanitizers/tsan-suppressions.txt"; fi
-	nice -n 10 $(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	TSAN_OPTIONS="suppressions=$(TSAN_SUPPRESSIONS)" nice -n 10 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
-	nice -n 10 $(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	# Leaks are not checked: every report was an exit-time one (a server's connections still held
-	# when kitchen exits, XCTest's own, libedit's wcsdup), and the report turns each kitchen child's
-	# exit status into a failure of the test that started it.
-	ASAN_OPTIONS="detect_leaks=0:suppressions=$(CURDIR)/Tests/sanitizers/asan-suppressions.txt" nice -n 10 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	HEAVY_SUITES='$(HEAVY_SUITES)' SWIFT='$(SWIFT)' Tests/sanitizers/run thread; \
+	tsan=$$?; HEAVY_SUITES='$(HEAVY_SUITES)' SWIFT='$(SWIFT)' Tests/sanitizers/run address && exit $$tsan
 
 clean:
 	rm -rf .build

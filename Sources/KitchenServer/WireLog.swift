@@ -114,7 +114,7 @@ final class WireTap: ChannelDuplexHandler, RemovableChannelHandler, @unchecked S
 /// handlers sit before and after the HTTP parser (the latter through a per-connection
 /// `HTTP1Channel` configuration). Only `handle` uses the shared `inner` channel.
 struct TappedHTTP1Channel: ServerChildChannel {
-    typealias Value = HTTP1Channel.Value
+    typealias Value = AcceptedConnection
     let inner: HTTP1Channel
     let responder: HTTPChannelHandler.Responder
     let configuration: HTTP1Channel.Configuration
@@ -140,6 +140,8 @@ struct TappedHTTP1Channel: ServerChildChannel {
         }
         let maximumBodyBytes = self.maximumBodyBytes
         return HTTP1Channel(responder: responder, configuration: configuration).setup(channel: channel, logger: logger).flatMapThrowing { value in
+            // Boxed first: should the rest throw, the box closes the connection.
+            let connection = AcceptedConnection(value)
             // Right after NIO's HTTP/1 parser, where the protocol version and parse errors are visible.
             let codec = try channel.pipeline.syncOperations.handler(type: HTTP1ToHTTPServerCodec.self)
             try channel.pipeline.syncOperations.addHandler(HTTPConformance(maximumBodyBytes: maximumBodyBytes, methodCheck: methodCheck), position: .before(codec))
@@ -148,11 +150,11 @@ struct TappedHTTP1Channel: ServerChildChannel {
                 let idleTimer = try channel.pipeline.syncOperations.handler(type: HTTPConnectionStateHandler.self)
                 try channel.pipeline.syncOperations.addHandler(EventLoopResponder(responder: atOnce, answered: answeredAtOnce, serverName: serverName), position: .after(idleTimer))
             }
-            return value
+            return connection
         }
     }
 
     func handle(value: Value, logger: Logger) async {
-        await inner.handle(value: value, logger: logger)
+        await value.handle(with: inner, logger: logger)
     }
 }

@@ -17,10 +17,13 @@ public enum DirectoryListing {
         guard let handle = opendir(directory) else { return [] }
         defer { closedir(handle) }
         var entries: [Entry] = []
+        // The name is read in place, up to its NUL. `entry.pointee.d_name` would copy the whole
+        // 256-byte array, but a record is only as long as its name: for the last entries in
+        // readdir's buffer that copy read past the buffer's end (AddressSanitizer's
+        // heap-buffer-overflow under `make sanitize`).
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
+            let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
             if name != "." && name != ".." { entries.append(Entry(name: name, isDirectory: entry.pointee.d_type == UInt8(DT_DIR))) }
         }
         return entries.sorted { $0.name < $1.name }

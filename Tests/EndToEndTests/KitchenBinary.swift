@@ -75,6 +75,7 @@ enum KitchenBinary {
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try process.run()
         if let timeout {
+            let timeout = timeout * TestTimeScale.factor
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning {
                 if Date() > deadline {

@@ -15,7 +15,7 @@ struct KitchenPromptHTTPTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Tools.kitchen))
         process.arguments = arguments + ["--lessons", Tools.lessons]
-        process.environment = ["KITCHEN_HOME": home.path, "PATH": "/usr/bin:/bin"]
+        process.environment = ["KITCHEN_HOME": home.path, "PATH": "/usr/bin:/bin"].merging(sanitizerEnvironment) { $1 }
         process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inputPath))
         _ = FileManager.default.createFile(atPath: folder.file("out"), contents: nil)
         _ = FileManager.default.createFile(atPath: folder.file("err"), contents: nil)

@@ -16,7 +16,7 @@ struct KitchenRouteOptionTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Tools.kitchen))
         process.arguments = ["--lessons", Tools.lessons]
-        process.environment = ["KITCHEN_HOME": home.path, "PATH": "/usr/bin:/bin"].merging(environment) { $1 }
+        process.environment = ["KITCHEN_HOME": home.path, "PATH": "/usr/bin:/bin"].merging(sanitizerEnvironment) { $1 }.merging(environment) { $1 }
         process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: folder.file("input")))
         _ = FileManager.default.createFile(atPath: folder.file("out"), contents: nil)
         _ = FileManager.default.createFile(atPath: folder.file("err"), contents: nil)

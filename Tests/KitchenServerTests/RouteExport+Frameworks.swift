@@ -144,8 +144,9 @@ struct RouteExportFrameworkTests {
         return proven
     }
 
+    // 15 minutes, longer under a sanitizer (over 1,100 s under ThreadSanitizer on a loaded machine).
     @Test("the curriculum's route steps: each solution, exported to Flask and run by Python, answers every probe as Kitchen does",
-          .timeLimit(.minutes(15)))
+          .timeLimit(.minutes(Int(15 * TestTimeScale.factor))))
     func curriculumInFlask() async throws {
         let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(Tools.lessons)
         let lessons = catalog.lessons.filter { $0.steps.contains { $0.check is RouteCheck } }

@@ -39,6 +39,22 @@ enum Tools {
         .deletingLastPathComponent().appendingPathComponent("lessons").path
 }
 
+/// How many times longer than usual this run's time bounds may be. `make sanitize` sets
+/// KITCHEN_TEST_TIME_SCALE (ThreadSanitizer and AddressSanitizer make everything several times
+/// slower); everywhere else it is 1. A bound that exists to catch a hang is multiplied by it; a
+/// bound that compares two measurements of the same run needs no scaling.
+enum TestTimeScale {
+    static let factor: Double = {
+        guard let text = ProcessInfo.processInfo.environment["KITCHEN_TEST_TIME_SCALE"], let value = Double(text), value >= 1 else { return 1 }
+        return value
+    }()
+}
+
+/// This process's sanitizer settings (ASAN_OPTIONS, LSAN_OPTIONS, TSAN_OPTIONS), for children
+/// started with an environment of their own: under `make sanitize` a `kitchen` child must report
+/// the way every other process of the run does (to files, not into the output a test reads).
+let sanitizerEnvironment = ProcessInfo.processInfo.environment.filter { $0.key.hasSuffix("SAN_OPTIONS") }
+
 struct ProcessOutput {
     var status: Int32
     var stdout: String
@@ -60,6 +76,7 @@ func runProgram(_ path: String, _ arguments: [String], timeout: Double = 20) thr
     let finished = DispatchSemaphore(value: 0)
     process.terminationHandler = { _ in finished.signal() }
     try process.run()
+    let timeout = timeout * TestTimeScale.factor
     if finished.wait(timeout: .now() + timeout) == .timedOut {
         process.terminate()
         finished.wait()

@@ -157,12 +157,13 @@ struct RawResponse {
     }
 }
 
-/// Sends one request over a new raw connection and reads the answer.
+/// Sends one request over a new raw connection and reads the answer (waiting up to `seconds`
+/// times the run's time scale: the answer is awaited, not timed).
 func rawExchange(port: Int, _ request: String, seconds: Double = 5) throws -> (response: RawResponse?, end: ReadEnd) {
     let socket = try RawSocket.connect(port: port)
     defer { socket.close() }
     socket.send(request)
-    let (bytes, end) = socket.readResponse(seconds: seconds)
+    let (bytes, end) = socket.readResponse(seconds: seconds * TestTimeScale.factor)
     return (RawResponse(bytes), end)
 }
 

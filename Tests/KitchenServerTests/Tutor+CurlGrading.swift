@@ -20,7 +20,7 @@ struct TutorCurlGradingTests {
             _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
             process.executableURL = URL(fileURLWithPath: try #require(Tools.kitchen))
             process.arguments = ["--lessons", lessons]
-            process.environment = ["KITCHEN_HOME": home.path, "PATH": "/usr/bin:/bin", "TERM": "dumb"]
+            process.environment = ["KITCHEN_HOME": home.path, "PATH": "/usr/bin:/bin", "TERM": "dumb"].merging(sanitizerEnvironment) { $1 }
             process.standardInput = input
             let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
             process.standardOutput = output

@@ -1,0 +1,12 @@
+import Foundation
+
+/// How many times longer than usual this run's time bounds may be. `make sanitize` sets
+/// KITCHEN_TEST_TIME_SCALE (ThreadSanitizer and AddressSanitizer make everything several times
+/// slower); everywhere else it is 1. A bound that exists to catch a hang is multiplied by it; a
+/// bound that compares two measurements of the same run needs no scaling.
+enum TestTimeScale {
+    static let factor: Double = {
+        guard let text = ProcessInfo.processInfo.environment["KITCHEN_TEST_TIME_SCALE"], let value = Double(text), value >= 1 else { return 1 }
+        return value
+    }()
+}
