@@ -30,8 +30,8 @@ public struct LessonProblem: Error, Sendable, Equatable, CustomStringConvertible
         let file: String
         private(set) var problems: [LessonProblem] = []
 
-        /// `body`'s value, or nil with its problem kept (an error that is not a `LessonProblem`
-        /// still stops the parse: it is a bug, not the author's mistake).
+        /// `body`'s value, or nil with its problem kept; an error that is not a `LessonProblem`
+        /// is kept too, as a problem of the file without a line.
         @discardableResult
         mutating func attempt<T>(_ body: () throws -> T) -> T? {
             do {
