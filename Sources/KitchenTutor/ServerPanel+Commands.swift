@@ -102,11 +102,12 @@ extension ServerPanel {
                 throw CommandError("\(error)")
             }
             let report = runner.run(port: port)
+            // Lines can quote what the server said (data a learner stored): escaped on the way out.
             for line in report.lines {
                 switch line.kind {
-                case .passed: session.output.writeLine(session.style.green(line.text))
-                case .failed: session.output.writeLine(session.style.red(line.text))
-                case .detail, .summary: session.output.writeLine(line.text)
+                case .passed: session.output.writeLine(session.style.green(line.text.terminalSafe))
+                case .failed: session.output.writeLine(session.style.red(line.text.terminalSafe))
+                case .detail, .summary: session.output.writeLine(line.text.terminalSafe)
                 }
             }
             if let response = report.outcomes.last(where: { $0.response != nil })?.response { lastResponse = response }
