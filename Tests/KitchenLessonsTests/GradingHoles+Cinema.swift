@@ -10,8 +10,7 @@ import Testing
 @Suite("Grading holes: ties, parents without children, named ids, groups of text (the cinema)")
 struct GradingHolesCinema {
     static func cinema() throws -> Lesson {
-        let folder = fixturesURL.appending(path: "cinema").path
-        return try LessonLoader().load(file: folder + "/cinema.yaml", fixtures: folder + "/fixtures")
+        try fixtureLesson("cinema")
     }
 
     func grader() throws -> (Grader, Lesson) {

@@ -9,8 +9,7 @@ import Testing
 @Suite("Grading holes: wrong answers that used to pass, on a lesson of another dataset")
 struct GradingHoles {
     static func library() throws -> Lesson {
-        let folder = fixturesURL.appending(path: "library").path
-        return try LessonLoader().load(file: folder + "/library.yaml", fixtures: folder + "/fixtures")
+        try fixtureLesson("library")
     }
 
     func grader() throws -> (Grader, Lesson) {

@@ -85,6 +85,12 @@ extension Grader {
     }
 }
 
+/// The lesson `NAME.yaml` in the fixture folder `NAME` (with its own `fixtures/`).
+func fixtureLesson(_ name: String) throws -> Lesson {
+    let folder = fixturesURL.appending(path: name).path
+    return try LessonLoader().load(file: folder + "/\(name).yaml", fixtures: folder + "/fixtures")
+}
+
 /// The folder of fixture lessons copied into the test bundle.
 var fixturesURL: URL {
     Bundle.module.resourceURL!.appending(path: "Fixtures")

@@ -58,6 +58,12 @@ struct TutorCurlGradingTests {
 
     static let loanBody = #"{"book_id": 10, "member_id": 1, "day": "2024-03-06"}"#
 
+    /// curl POSTs the loan to `url`, as JSON or (without a Content-Type) as a form; its status.
+    static func curlPostLoan(_ url: String, json: Bool) throws -> String {
+        let type = json ? ["-H", "Content-Type: application/json"] : []
+        return try runProgram(try #require(Tools.curl), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", url] + type + ["-d", loanBody]).stdout
+    }
+
     /// Kitchen on the library lesson, at its step "Send POST /loans for book 10"; the session and
     /// the URL curl posts to.
     static func openLoanStep(home: TemporaryFolder) throws -> (Session, url: String) {
@@ -81,19 +87,15 @@ struct TutorCurlGradingTests {
         defer { home.remove() }
         let (session, url) = try Self.openLoanStep(home: home)
         defer { session.finish() }
-        let body = Self.loanBody
         // curl -d without a Content-Type sends a form: the server refuses it and creates nothing.
-        let refused = try runProgram(try #require(Tools.curl), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", url, "-d", body])
-        #expect(refused.stdout == "415", "\(refused.stdout) \(refused.stderr)")
+        #expect(try Self.curlPostLoan(url, json: false) == "415")
         var mark = session.output.count
         session.send(".check")
         let failed = try session.wait(for: "answered it 415", after: mark)
         #expect(failed.contains("the server received POST /loans (from curl), but answered it 415"), "\(failed)")
         #expect(!failed.contains("Step passed"), "\(failed)")
 
-        let created = try runProgram(try #require(Tools.curl), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", url,
-                                                                "-H", "Content-Type: application/json", "-d", body])
-        #expect(created.stdout == "201", "\(created.stdout) \(created.stderr)")
+        #expect(try Self.curlPostLoan(url, json: true) == "201")
         mark = session.output.count
         session.send(".check")
         let passed = try session.wait(for: "answered 201", after: mark)
@@ -106,18 +108,14 @@ struct TutorCurlGradingTests {
         defer { home.remove() }
         let (session, url) = try Self.openLoanStep(home: home)
         defer { session.finish() }
-        let body = Self.loanBody
-        let refused = try runProgram(try #require(Tools.curl), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", url, "-d", body])
-        #expect(refused.stdout == "415")
+        #expect(try Self.curlPostLoan(url, json: false) == "415")
         var mark = session.output.count
         session.send("")
         session.send(".server")
         let quiet = try session.wait(for: "http://127.0.0.1:", after: mark)
         #expect(!quiet.contains("Not yet") && !quiet.contains("not yet") && !quiet.contains("Step passed"), "\(quiet)")
 
-        let created = try runProgram(try #require(Tools.curl), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", url,
-                                                                "-H", "Content-Type: application/json", "-d", body])
-        #expect(created.stdout == "201")
+        #expect(try Self.curlPostLoan(url, json: true) == "201")
         mark = session.output.count
         session.send("")   // the learner presses Enter back in Kitchen's terminal
         let passed = try session.wait(for: "Step passed", after: mark)
