@@ -13,11 +13,14 @@ import KitchenSQL
 /// 3. Every rowid table's rowids (its INTEGER PRIMARY KEY, if it has one) are renumbered by a
 ///    permutation without fixed points, and every foreign key that refers to them follows, so a
 ///    hard-coded `WHERE id IN (1, 2, 3)` or `rowid = 5` names other rows.
+/// 4. Every table that a foreign key refers to gets one more row that nothing refers to
+///    (`addChildlessParents`), so an inner JOIN where "members with none too" are asked for differs.
 enum HiddenVariant {
     static func make(from bytes: [UInt8], extraSQL: String?, policy: SandboxPolicy, lesson: Lesson) throws -> [UInt8] {
         let database = try beforeRenumbering(from: bytes, extraSQL: extraSQL, policy: policy, lesson: lesson)
         try database.trusted {
             try renumberRowids(in: database)
+            try addChildlessParents(in: database)
         }
         return try database.serialize()
     }

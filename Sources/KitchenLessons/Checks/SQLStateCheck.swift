@@ -46,6 +46,7 @@ public struct SQLStateCheck: Check {
             return .fail("Not yet: the database does not hold what it should after your statements.", differences)
         }
         if let verdict = try orderByChance(answer, reference: referenceDatabase, in: context) { return verdict }
+        if let verdict = try tiesByChance(answer, reference: referenceDatabase, in: context) { return verdict }
         if checkVariant, let verdict = try variantVerdict(answer, in: context) { return verdict }
         return .pass("Correct: the database now holds exactly what it should.")
     }
@@ -69,6 +70,34 @@ public struct SQLStateCheck: Check {
         guard let differences = try compare(learner: learnerDatabase, reference: reference, start: try context.freshCopy()) else { return nil }
         return .fail("Your statements pick their rows by chance: without ORDER BY, SQLite promises no order, and when it reads the rows another way your statements change other rows. Say ORDER BY.",
                      [RowOrderByChance.explanation] + differences)
+    }
+
+    /// The answer once more on a copy of the step's data holding the same rows stored the other
+    /// way round (`TieOrderCopy`): `DELETE … WHERE class_id IN (SELECT id FROM classes ORDER BY
+    /// price LIMIT 2)`, where two classes tie on price and the task orders them by title, deletes
+    /// today's rows only because the tied rows are stored in title order. Only for an answer with
+    /// an ORDER BY (the run above covers one without), and only when the reference leaves the same
+    /// rows there as here: not when it leans on ties itself, nor when it inserts rows without
+    /// their ids (an INTEGER PRIMARY KEY is no rowid on that copy, so such a row gets no id).
+    func tiesByChance(_ answer: Answer, reference: Connection, in context: GradingContext) throws -> Verdict? {
+        guard !RowOrderByChance.namesRowid(answer), RowOrderByChance.ordersRows(answer.text) else { return nil }
+        let referenceOnCopy: [UInt8]? = try context.memo.value(for: "sql-state-reference-ties") {
+            let copy = try context.freshTieOrderCopy()
+            guard AnswerRun.run(context.reference, on: copy).error == nil else { return nil }
+            let sameRowsStoredBackwards = try Connection.inMemory(copying: try TieOrderCopy.make(from: try reference.serialize(), policy: context.policy),
+                                                                  policy: context.policy)
+            guard try compare(learner: copy, reference: sameRowsStoredBackwards) == nil else { return nil }
+            return try copy.serialize()
+        }
+        guard let referenceOnCopy else { return nil }
+        let learnerDatabase = try context.freshTieOrderCopy()
+        if let error = AnswerRun.run(answer, on: learnerDatabase).error {
+            return .fail("Your statements fail when the same rows are stored in another order: \(error.message)")
+        }
+        let referenceDatabase = try Connection.inMemory(copying: referenceOnCopy, policy: context.policy)
+        guard let differences = try compare(learner: learnerDatabase, reference: referenceDatabase, start: try context.freshTieOrderCopy()) else { return nil }
+        return .fail("Your statements pick their rows by chance: rows that tie on your ORDER BY (the same values in every column it names) come out in any order, and with the same rows stored in another order your statements change other rows. Add a tie-break to ORDER BY: the column the task orders equal rows by.",
+                     [RowOrderByChance.tieExplanation] + differences)
     }
 
     /// The answer replayed on the hidden variant must leave it as the reference does there: an
@@ -122,13 +151,20 @@ public struct SQLStateCheck: Check {
         try renumberedStart.trusted { try HiddenVariant.renumberRowids(in: renumberedStart) }
         let renumberedBytes = try renumberedStart.serialize()
         let onRenumbered = try open(renumberedBytes)
+        // The start chosen, with its parent that has no children (`addChildlessParents`, as the
+        // variant every other check uses has), and the reference run there.
+        func kept(_ start: [UInt8], renumbered: Bool) throws -> VariantReference? {
+            let database = try open(start)
+            try database.trusted { try HiddenVariant.addChildlessParents(in: database) }
+            let startBytes = try database.serialize()
+            guard AnswerRun.run(context.reference, on: database).error == nil else { return nil }
+            return VariantReference(start: startBytes, reference: try database.serialize(), renumbered: renumbered)
+        }
         if AnswerRun.run(context.reference, on: onRenumbered).error == nil,
            try DatabaseComparison().differences(learner: movedAfter, reference: onRenumbered, start: nil) == nil {
-            return VariantReference(start: renumberedBytes, reference: try onRenumbered.serialize(), renumbered: true)
+            return try kept(renumberedBytes, renumbered: true)
         }
-        let withStepIDs = try open(before)
-        guard AnswerRun.run(context.reference, on: withStepIDs).error == nil else { return nil }
-        return VariantReference(start: before, reference: try withStepIDs.serialize(), renumbered: false)
+        return try kept(before, renumbered: false)
     }
 
     /// Nil when both databases agree on what this check looks at. With `start` (the database
