@@ -38,12 +38,21 @@ public enum RouteExport {
 
     /// The lines of `definition` the export does not translate, as written.
     public static func untranslatedLines(of definition: RouteDefinition) -> [String] {
-        let lines = definition.source.split(separator: "\n").map { String($0).trimmed }
+        let lines = definition.source.split(separator: "\n").map(String.init)
         guard lines.count > 1 else { return [] }
-        return lines.filter { line in
-            guard let word = line.split(separator: " ").first?.lowercased() else { return false }
-            return !line.hasPrefix("#") && !translatedWords.contains(word)
+        var untranslated: [String] = []
+        // The depth of the statement line whose deeper-indented lines continue it.
+        var statementDepth: Int?
+        for line in lines {
+            let depth = RouteParser.indentation(of: line)
+            if let statementDepth, depth > statementDepth { continue }
+            statementDepth = nil
+            let trimmed = line.trimmed
+            guard let word = trimmed.split(separator: " ").first?.lowercased() else { continue }
+            if RouteParser.continuedWords.contains(word) { statementDepth = depth }
+            if !trimmed.hasPrefix("#") && !translatedWords.contains(word) { untranslated.append(trimmed) }
         }
+        return untranslated
     }
 
     /// The named parameters of a statement (`:id`, `@id`, `$id`), in order of first use, outside

@@ -67,8 +67,9 @@ public enum RouteParser {
         index += 1
         var closed = false
         while index < lines.count {
-            let inner = lines[index]
+            var inner = lines[index]
             let word = inner.trimmed
+            let number = index
             body.append("  " + word)
             if word.lowercased() == "end" {
                 body[body.count - 1] = "end"
@@ -77,7 +78,25 @@ public enum RouteParser {
                 break
             }
             if !word.isEmpty && !word.hasPrefix("#") {
-                try blockLine(inner, number: index, into: &definition)
+                // A long statement continues on the lines after it indented deeper than it, so
+                // it reads as SQL is written; the statement is those lines joined by spaces.
+                if let keyword = tokens(inner).first?.text.lowercased(), continuedWords.contains(keyword) {
+                    let depth = indentation(of: inner)
+                    var parts = [(number: number, text: inner)]
+                    while index + 1 < lines.count, !lines[index + 1].trimmed.isEmpty, lines[index + 1].trimmed.lowercased() != "end",
+                          indentation(of: lines[index + 1]) > depth {
+                        index += 1
+                        parts.append((index, lines[index]))
+                        inner += " " + lines[index].trimmed
+                        body.append("      " + lines[index].trimmed)
+                    }
+                    // Joined, a `--` comment would hide the lines after it.
+                    if parts.count > 1, let part = parts.first(where: { $0.text.contains("--") }), let dashes = part.text.range(of: "--") {
+                        throw error(part.number, part.text, column: part.text.distance(from: part.text.startIndex, to: dashes.lowerBound) + 1,
+                                    "a statement on several lines is read as one line, where -- would hide the rest of it; write the comment as /* … */")
+                    }
+                }
+                try blockLine(inner, number: number, into: &definition)
             }
             index += 1
         }
@@ -236,6 +255,14 @@ public enum RouteParser {
             }
         }
         try RouteInputs.validate(definition, line: line, text: text)
+    }
+
+    /// The block lines whose statement may continue on deeper-indented lines after them.
+    static let continuedWords: Set<String> = ["sql", "respond", "owner", "login"]
+
+    /// The number of spaces and tabs `line` starts with.
+    static func indentation(of line: String) -> Int {
+        line.prefix { $0 == " " || $0 == "\t" }.count
     }
 
     /// Where `sql` (the end of `line`, trimmed) starts.

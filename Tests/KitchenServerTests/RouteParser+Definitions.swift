@@ -31,6 +31,47 @@ struct RouteParserTests {
         #expect(rules[3].choices == ["small", "large"])
     }
 
+    @Test("a long statement continues on the lines indented deeper than its sql, owner or login line")
+    func continuedStatements() throws {
+        let text = """
+            route GET /orders/:id/items
+              auth
+              owner SELECT customer_id
+                FROM orders WHERE id = :id
+              sql SELECT oi.id, m.name, oi.qty, m.price
+                  FROM order_items AS oi JOIN menu_items AS m ON m.id = oi.item_id
+                  WHERE oi.order_id = :id ORDER BY oi.id
+              limit 10 per minute
+            end
+            """
+        let route = try #require(try RouteParser.parse(text).first)
+        #expect(route.sql == "SELECT oi.id, m.name, oi.qty, m.price FROM order_items AS oi JOIN menu_items AS m ON m.id = oi.item_id WHERE oi.order_id = :id ORDER BY oi.id")
+        #expect(route.ownerSQL == "SELECT customer_id FROM orders WHERE id = :id")
+        // A line at the statement's own depth is a line of the block again (`limit` here is the
+        // rate limit, not SQL's LIMIT).
+        #expect(route.http.limitPerMinute == 10)
+        #expect(route.statementSources.map(\.line) == [3, 5])
+        // The source keeps the lines, and reads back as the same route (a saved routes file).
+        #expect(route.source.split(separator: "\n").count == 9)
+        let again = try #require(try RouteParser.parse(route.source).first)
+        #expect(again.sql == route.sql && again.ownerSQL == route.ownerSQL)
+        #expect(RouteExport.untranslatedLines(of: route) == ["limit 10 per minute"])
+    }
+
+    @Test("a -- comment in a statement on several lines is refused where it is, since joined it would hide the rest")
+    func continuedStatementComment() throws {
+        let text = "route GET /menu\n  sql SELECT id, name -- the columns\n    FROM menu_items\nend"
+        #expect(throws: RouteSyntaxError.self) { try RouteParser.parse(text) }
+        do {
+            _ = try RouteParser.parse(text)
+        } catch let error as RouteSyntaxError {
+            #expect(error.line == 2)
+            #expect(error.message.contains("/* … */"), "\(error.message)")
+        }
+        // On one line, a comment at the end hides nothing that matters.
+        #expect(try RouteParser.parse("route GET /menu\n  sql SELECT id, name FROM menu_items -- all\nend").first?.sql == "SELECT id, name FROM menu_items -- all")
+    }
+
     @Test("sessions: auth, owner, login and logout lines")
     func sessions() throws {
         let routes = try RouteParser.parse("""
