@@ -7,7 +7,8 @@ import KitchenSupport
 /// The rule (documented in docs/lesson-format.md, "Feedback without asking"):
 /// - a route defined, replaced or removed on a route step is always an attempt;
 /// - a request sent from the prompt on an HTTP step is an attempt when it goes to the same
-///   resource (first path segment) as the step's reference request;
+///   resource (first path segment) as the step's reference request, and the learner has sent as
+///   many requests there as the reference does (the first DELETE of "DELETE it twice" is not);
 /// - a statement on an SQL step is an attempt when it names a table (or view) that the step's
 ///   reference solution names, and
 ///   - on a step whose reference changes the database (INSERT, CREATE INDEX, …) it changes the
@@ -51,8 +52,28 @@ extension LessonRun {
     /// Whether the request `text` sent from the prompt is a plausible attempt at `step`.
     func isAttempt(request text: String, at step: Step) -> Bool {
         guard step.check.answerKind == .http else { return false }
-        guard let wanted = Self.resource(of: step.solution) else { return true }
-        return Self.resource(of: text) == wanted
+        let sent = lesson.map { progress.lesson($0.id).answer } ?? [text]
+        return Self.isAttempt(request: text, sent: sent, reference: step.solution)
+    }
+
+    /// The rule for a request: `text` is the last of `sent`, the requests sent from the prompt
+    /// since the step began. It must go to the reference's resource; and when the reference sends
+    /// several requests there (a DELETE, then the same DELETE again to see the 404), the learner's
+    /// first ones are the way there, not wrong attempts: an attempt once as many were sent.
+    static func isAttempt(request text: String, sent: [String], reference: String) -> Bool {
+        guard let wanted = resource(of: reference) else { return true }
+        guard resource(of: text) == wanted else { return false }
+        let needed = requests(in: reference).filter { resource(of: $0) == wanted }.count
+        return sent.filter { resource(of: $0) == wanted }.count >= needed
+    }
+
+    /// The requests of an HTTP answer: its parts between lines that start with `###`.
+    static func requests(in answer: String) -> [String] {
+        var parts: [String] = [""]
+        for line in answer.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.drop(while: { $0 == " " }).hasPrefix("###") { parts.append("") } else { parts[parts.count - 1] += line + "\n" }
+        }
+        return parts.map(\.trimmed).filter { !$0.isEmpty }
     }
 
     /// The first path segment of a request's first line ("GET /menu/5?x=1" → "menu").

@@ -1,4 +1,4 @@
-import KitchenLessons
+@testable import KitchenLessons
 import Testing
 
 func notYetLines(_ outcomes: [LessonOutcome]) -> [String] {
@@ -68,6 +68,26 @@ struct LessonRunFeedback {
         #expect(LessonRun.resource(of: "POST http://127.0.0.1:8080/orders {\"a\": 1}") == "orders")
         #expect(LessonRun.resource(of: "GET /") == "")
         #expect(LessonRun.resource(of: "404 Not Found") == nil)
+    }
+
+    @Test("a request is an attempt once the learner has sent as many to the step's resource as the reference does")
+    func requestAttempts() {
+        let twice = "DELETE /order-items/5\n###\nDELETE /order-items/5\n"
+        #expect(LessonRun.requests(in: twice) == ["DELETE /order-items/5", "DELETE /order-items/5"])
+        // The first DELETE of "delete it twice" is on the way; the second is an attempt.
+        #expect(!LessonRun.isAttempt(request: "DELETE /order-items/5", sent: ["DELETE /order-items/5"], reference: twice))
+        #expect(LessonRun.isAttempt(request: "DELETE /order-items/5", sent: ["DELETE /order-items/5", "DELETE /order-items/5"], reference: twice))
+        // Exploring another resource first does not count towards it.
+        #expect(!LessonRun.isAttempt(request: "DELETE /order-items/5", sent: ["GET /menu", "DELETE /order-items/5"], reference: twice))
+        #expect(!LessonRun.isAttempt(request: "GET /menu", sent: ["GET /menu"], reference: twice))
+        // A reference of one request: the first request there is an attempt.
+        #expect(LessonRun.isAttempt(request: "GET /menu/5", sent: ["GET /menu/5"], reference: "GET /menu?limit=3"))
+        // Headers and bodies stay inside their part; a request to another resource in the
+        // reference (a login first) is not counted for this one.
+        let login = "POST /login\nContent-Type: application/json\n\n{\"a\": 1}\n  ### then\nGET /orders"
+        #expect(LessonRun.requests(in: login).count == 2)
+        #expect(!LessonRun.isAttempt(request: "GET /orders", sent: ["GET /orders"], reference: login))
+        #expect(LessonRun.isAttempt(request: "POST /login {}", sent: ["POST /login {}"], reference: login))
     }
 
     @Test("a bare option letter or number on a choice step is its answer; not elsewhere")
