@@ -11,6 +11,13 @@ public struct ResultDiff: Sendable {
     public var tolerance = 1e-9
     /// How many missing or extra rows an explanation shows.
     public var shownRows = 5
+    /// The result columns the reference sorts by, when known (`ReferenceSort`): rows equal on them
+    /// tie, and a strict order is compared tie by tie, each tie's rows in any order among
+    /// themselves. Nil: row by row.
+    var sortColumns: [Int]?
+    /// With `sortColumns`: the reference has a LIMIT, so the rows of its last tie are any of the
+    /// rows that tie there (`LIMIT 2` over prices 8, 9, 9 keeps either 9).
+    var limited = false
 
     public init(order: Order = .any, compareColumnNames: Bool = false, tolerance: Double = 1e-9) {
         self.order = order
@@ -24,7 +31,7 @@ public struct ResultDiff: Sendable {
         let expectedKeys = expected.rows.map(key)
         let actualKeys = actual.rows.map(key)
         let (missing, extra) = unmatchedRows(expected: expected, expectedKeys: expectedKeys, actual: actual, actualKeys: actualKeys)
-        if missing.isEmpty && extra.isEmpty {
+        if missing.isEmpty && extra.isEmpty || otherRowsOfTheCutTie(expected: expected, missing: missing, extra: extra) {
             return orderDifference(expected: expected, actual: actual, expectedKeys: expectedKeys, actualKeys: actualKeys)
         }
         if expected.rows.count == actual.rows.count, let explained = explainShape(expected: expected, actual: actual) {
@@ -92,14 +99,53 @@ public struct ResultDiff: Sendable {
         return lines
     }
 
-    /// With a strict order, the first row that is out of place.
+    /// The values a row is sorted by (`sortColumns`), as one key.
+    private func sortKey(_ row: [DatabaseValue]) -> String {
+        (sortColumns ?? []).map { $0 < row.count ? key(row[$0]) : "" }.joined(separator: "\u{1F}")
+    }
+
+    /// True when the rows that differ are all in the reference's last tie, which its LIMIT cut:
+    /// as many missing as extra, every one with the sort values of the last row.
+    private func otherRowsOfTheCutTie(expected: ResultSet, missing: [[DatabaseValue]], extra: [[DatabaseValue]]) -> Bool {
+        guard sortColumns != nil, limited, missing.count == extra.count, let last = expected.rows.last else { return false }
+        let tie = sortKey(last)
+        return (missing + extra).allSatisfy { sortKey($0) == tie }
+    }
+
+    /// With a strict order, the first row that is out of place. With `sortColumns`, the rows are
+    /// taken tie by tie: each position must hold a row of the tie the reference has there, and
+    /// each tie the same rows (the last one, when a LIMIT cut it, any rows with its values).
     private func orderDifference(expected: ResultSet, actual: ResultSet, expectedKeys: [String], actualKeys: [String]) -> [String]? {
-        guard order == .strict, let index = expectedKeys.indices.first(where: { expectedKeys[$0] != actualKeys[$0] }) else { return nil }
+        guard order == .strict else { return nil }
+        let misplaced: Int?
+        if sortColumns != nil {
+            misplaced = firstRowOutOfItsTie(expected: expected, actual: actual, expectedKeys: expectedKeys, actualKeys: actualKeys)
+        } else {
+            misplaced = expectedKeys.indices.first(where: { expectedKeys[$0] != actualKeys[$0] })
+        }
+        guard let index = misplaced else { return nil }
         return [
             "The rows are right but the order is not: row \(index + 1) is out of place.",
             "  expected row \(index + 1): " + Self.describe(expected.rows[index]),
             "  your row \(index + 1):     " + Self.describe(actual.rows[index]),
         ]
+    }
+
+    private func firstRowOutOfItsTie(expected: ResultSet, actual: ResultSet, expectedKeys: [String], actualKeys: [String]) -> Int? {
+        let count = min(expected.rows.count, actual.rows.count)
+        var start = 0
+        while start < count {
+            let tie = sortKey(expected.rows[start])
+            var end = start + 1
+            while end < count && sortKey(expected.rows[end]) == tie { end += 1 }
+            if let index = (start..<end).first(where: { sortKey(actual.rows[$0]) != tie }) { return index }
+            let cut = limited && end == expected.rows.count
+            if !cut, expectedKeys[start..<end].sorted() != actualKeys[start..<end].sorted() {
+                return (start..<end).first { expectedKeys[$0] != actualKeys[$0] } ?? start
+            }
+            start = end
+        }
+        return nil
     }
 
     /// A canonical text for a row: numbers compare by value (12 and 12.0 are equal), REAL values

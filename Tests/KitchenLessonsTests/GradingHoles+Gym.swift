@@ -18,7 +18,7 @@ struct GradingHolesGym {
     @Test("every step proves itself: the solution passes, every wrong answer fails with its expected explanation")
     func selfTest() throws {
         let outcomes = LessonSelfTest().run(try fixtureLesson("gym"))
-        #expect(outcomes.count == 3)
+        #expect(outcomes.count == 5)
         for outcome in outcomes {
             #expect(outcome.problems.isEmpty, "\(outcome.stepID): \(outcome.problems.joined(separator: "\n"))")
         }
@@ -80,5 +80,56 @@ struct GradingHolesGym {
         #expect(!wrong.passed)
         #expect(wrong.summary.contains("rows that tie on your ORDER BY"), "\(wrong.explanation)")
         #expect(wrong.details.first == RowOrderByChance.tieExplanation)
+    }
+
+    @Test("where the task names no tie-break, tied rows may come in either order, and a LIMIT through a tie may keep either row")
+    func tiesTheTaskLeavesOpen() throws {
+        let (grader, lesson) = try grader()
+        let all = try #require(lesson.index(of: "cheapest-first"))
+        for answer in [
+            "SELECT title, price FROM classes ORDER BY price",
+            "SELECT title, price FROM classes ORDER BY price, title",
+            "SELECT title, price FROM classes ORDER BY price ASC, title DESC",
+            "SELECT title, price FROM classes ORDER BY 2, id DESC",
+        ] {
+            let verdict = grader.grade(answer, step: all)
+            #expect(verdict.passed, "\(answer): \(verdict.explanation)")
+        }
+        for answer in ["SELECT title, price FROM classes ORDER BY price DESC", "SELECT title, price FROM classes ORDER BY title", "SELECT title, price FROM classes"] {
+            #expect(!grader.grade(answer, step: all).passed, "\(answer)")
+        }
+        let two = try #require(lesson.index(of: "two-cheapest"))
+        for answer in [
+            "SELECT title, price FROM classes ORDER BY price, title LIMIT 2",
+            "SELECT title, price FROM classes ORDER BY price, title DESC LIMIT 2",
+        ] {
+            let verdict = grader.grade(answer, step: two)
+            #expect(verdict.passed, "\(answer): \(verdict.explanation)")
+        }
+        for answer in [
+            "SELECT title, price FROM classes ORDER BY price LIMIT 3",
+            "SELECT title, price FROM classes ORDER BY price DESC LIMIT 2",
+            "SELECT title, price FROM classes WHERE price > 8 ORDER BY price LIMIT 2",
+            "SELECT title, price FROM classes ORDER BY title LIMIT 2",
+        ] {
+            #expect(!grader.grade(answer, step: two).passed, "\(answer)")
+        }
+    }
+
+    @Test("the reference's sort: result columns by position or name, with ASC, DESC, NULLS or COLLATE; an expression or an ambiguous name is not known")
+    func referenceSort() {
+        let columns = ["title", "price", "coach"]
+        #expect(ReferenceSort.of("SELECT title, price, coach FROM classes ORDER BY price", resultColumns: columns) == ReferenceSort(columns: [1], limited: false))
+        #expect(ReferenceSort.of("select c.title, c.price, c.coach from classes c order by c.PRICE desc nulls last, \"title\" collate nocase limit 3", resultColumns: columns)
+                == ReferenceSort(columns: [1, 0], limited: true))
+        #expect(ReferenceSort.of("SELECT title, price, coach FROM classes ORDER BY 3, 1;", resultColumns: columns) == ReferenceSort(columns: [2, 0], limited: false))
+        #expect(ReferenceSort.of("CREATE TEMP VIEW v AS SELECT 1; SELECT title, price, coach FROM classes ORDER BY coach", resultColumns: columns)?.columns == [2])
+        #expect(ReferenceSort.of("SELECT title, price, coach FROM classes ORDER BY price * 2", resultColumns: columns) == nil)
+        #expect(ReferenceSort.of("SELECT title, price, coach FROM classes ORDER BY starts_at", resultColumns: columns) == nil)
+        #expect(ReferenceSort.of("SELECT title, price, coach FROM classes ORDER BY 4", resultColumns: columns) == nil)
+        #expect(ReferenceSort.of("SELECT m.name, c.name FROM m JOIN c ORDER BY c.name", resultColumns: ["name", "name"]) == nil)
+        // An ORDER BY inside a subquery or a window is not the result's.
+        #expect(ReferenceSort.of("SELECT * FROM (SELECT title, price, coach FROM classes ORDER BY price LIMIT 3)", resultColumns: columns) == nil)
+        #expect(ReferenceSort.of("SELECT title, price, coach FROM (SELECT * FROM classes LIMIT 3) ORDER BY title", resultColumns: columns) == ReferenceSort(columns: [0], limited: false))
     }
 }

@@ -43,6 +43,10 @@ struct SQLResultCheck: Check {
         let referenceDatabase = readOnly ? nil : try context.freshCopy()
         let expected = try referenceDatabase.map { try SQLVerdicts.referenceResult(context, on: $0) }
             ?? context.memo.value(for: "sql-result-reference") { try SQLVerdicts.referenceResult(context, on: try context.freshCopy()) }
+        if let sort = ReferenceSort.of(context.reference.text, resultColumns: expected.columns) {
+            diff.sortColumns = sort.columns
+            diff.limited = sort.limited
+        }
         if let differences = diff.differences(expected: expected, actual: actual) {
             return .fail("Not yet: your result is not the one asked for.", differences)
         }
