@@ -56,11 +56,13 @@ extension RouteCheck {
         if let shape = Self.shapeDifference(expected.entry.responseBody, learner.entry.responseBody) {
             return failure(exchange, reference: reference, [shape])
         }
-        var differences = Self.valueDifferences(try? JSONValue.parse(expected.entry.responseBody), try? JSONValue.parse(learner.entry.responseBody))
+        let want = try? JSONValue.parse(expected.entry.responseBody)
+        let sortSQL = referenceSQL(in: referenceRoutes)
+        var differences = Self.valueDifferences(want, Self.alignedWithinTies(want, try? JSONValue.parse(learner.entry.responseBody), sortSQL: sortSQL))
         guard !differences.isEmpty else { return nil }
         // Values that change from one run of the reference to the next are not the learner's doing.
         let again = try sendOnVariant(probe, routes: referenceRoutes, context: context).entry
-        let unstable = Set(Self.valueDifferences(try? JSONValue.parse(expected.entry.responseBody), try? JSONValue.parse(again.responseBody)).map(\.path))
+        let unstable = Set(Self.valueDifferences(want, Self.alignedWithinTies(want, try? JSONValue.parse(again.responseBody), sortSQL: sortSQL)).map(\.path))
         differences.removeAll { unstable.contains($0.path) }
         guard let first = differences.first else { return nil }
         return failure(exchange, reference: reference, [
@@ -119,15 +121,17 @@ extension RouteCheck {
             ?? sendReference(probe, routes: referenceRoutes, context: context).entry
         guard expected.status < 300 else { return nil }
         let referenceAgain = try send(probe, routes: referenceRoutes, on: try database(), context: context).entry
+        let want = try? JSONValue.parse(expected.responseBody)
+        let sortSQL = referenceSQL(in: referenceRoutes)
         guard referenceAgain.status == expected.status,
-              Self.valueDifferences(try? JSONValue.parse(expected.responseBody), try? JSONValue.parse(referenceAgain.responseBody)).isEmpty
+              Self.valueDifferences(want, Self.alignedWithinTies(want, try? JSONValue.parse(referenceAgain.responseBody), sortSQL: sortSQL)).isEmpty
         else { return nil }
         let learner = try send(probe, routes: learnerRoutes, on: try database(), context: context)
         let exchange = Exchange(probe: probe, request: learner.request, learner: learner.entry, expected: expected)
         if learner.entry.status != expected.status {
             return failure(exchange, reference: reference, ["expected status \(expected.status), got \(learner.entry.status)"])
         }
-        let differences = Self.valueDifferences(try? JSONValue.parse(expected.responseBody), try? JSONValue.parse(learner.entry.responseBody))
+        let differences = Self.valueDifferences(want, Self.alignedWithinTies(want, try? JSONValue.parse(learner.entry.responseBody), sortSQL: sortSQL))
         guard let first = differences.first else { return nil }
         return failure(exchange, reference: reference, [
             "your rows come in this order by chance: at \(first.path), got \(first.got); expected \(first.expected)",

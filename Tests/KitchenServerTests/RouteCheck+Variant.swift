@@ -24,4 +24,26 @@ struct RouteCheckVariantTests {
         // does the book no loan refers to (a copy of the first, on shelf A): five books there.
         #expect(failed.explanation.contains("the response has 3 items; expected 5"), "\(failed.explanation)")
     }
+
+    @Test("books that tie under the reference's ORDER BY may come in any order; a tie-break the reference has must be there")
+    func tiesTheTaskLeavesOpen() async throws {
+        let reference = "route GET /by-shelf = SELECT title, shelf FROM books ORDER BY shelf"
+        let lesson = try LibraryLesson.withRouteStep(check: "kind: route\nroute: GET /by-shelf", solution: reference)
+        for route in [
+            reference,
+            "route GET /by-shelf = SELECT title, shelf FROM books ORDER BY shelf, title",
+            "route GET /by-shelf = SELECT title, shelf FROM books ORDER BY shelf, title DESC",
+            "route GET /by-shelf = SELECT title, shelf FROM books ORDER BY 2, year DESC",
+        ] {
+            let verdict = try await lesson.grade(route, step: "extra")
+            #expect(verdict.passed, "\(route): \(verdict.explanation)")
+        }
+        let byTitle = try await lesson.grade("route GET /by-shelf = SELECT title, shelf FROM books ORDER BY title", step: "extra")
+        #expect(!byTitle.passed)
+        // With the tie-break in the reference, every book has its place.
+        let strict = try LibraryLesson.withRouteStep(check: "kind: route\nroute: GET /by-shelf",
+                                                     solution: "route GET /by-shelf = SELECT title, shelf FROM books ORDER BY shelf, title")
+        let noTieBreak = try await strict.grade(reference, step: "extra")
+        #expect(!noTieBreak.passed, "ORDER BY shelf alone, where the reference orders each shelf by title")
+    }
 }

@@ -48,19 +48,19 @@ enum ReferenceOrder {
 /// with the reference's order, one of the two honest answers failed, on today's data or on the
 /// hidden variant, whose copies with moved numbers make ties of their own. With the sort columns
 /// known, a strict comparison takes the rows tie by tie (`ResultDiff.sortColumns`).
-struct ReferenceSort: Equatable {
+public struct ReferenceSort: Equatable, Sendable {
     /// The result columns the ORDER BY sorts by, in order.
-    var columns: [Int]
+    public var columns: [Int]
     /// True when the statement has a LIMIT of its own: the rows of the last tie it keeps are then
     /// any of the tied rows.
-    var limited: Bool
+    public var limited: Bool
 
     /// The sort of the last statement of `sql`, when every term of its top-level ORDER BY is a
     /// result column: its position (`ORDER BY 2`), or a name that exactly one of `resultColumns`
     /// has (`price`, `m.price`, `"price"`), with ASC, DESC, NULLS FIRST/LAST or a COLLATE after
     /// it. Nil otherwise (an expression, a column not in the result): the order is then compared
     /// row by row, as before.
-    static func of(_ sql: String, resultColumns: [String]) -> ReferenceSort? {
+    public static func of(_ sql: String, resultColumns: [String]) -> ReferenceSort? {
         let tokens = lastStatement(SQLToken.tokenize(sql))
         var depth = 0
         var orderStart: Int?
