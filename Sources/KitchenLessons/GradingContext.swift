@@ -43,9 +43,15 @@ public final class GradingContext: @unchecked Sendable {
     /// A fresh copy of the step's database with every table's rows stored the other way round
     /// (`TieOrderCopy`): rows that tie on an ORDER BY come out in another order there.
     public func freshTieOrderCopy() throws -> Connection {
-        let bytes = try memo.value(for: "tie-order-copy") { try TieOrderCopy.make(from: startDatabase, policy: policy) }
+        let bytes = try makeTieOrderCopy?() ?? memo.value(for: "tie-order-copy") { try TieOrderCopy.make(from: startDatabase, policy: policy) }
         return try Connection.inMemory(copying: bytes, policy: policy)
     }
+
+    /// Where the step's tie-order copies come from when steps share them (`LessonDatabases`: a
+    /// step that starts from the same database as the one before uses its copies); nil: made
+    /// here and kept in the step's memo.
+    var makeTieOrderCopy: (() throws -> [UInt8])?
+    var makeTieOrderVariant: (() throws -> [UInt8])?
 
     /// A fresh copy of the hidden variant of the step's database.
     public func freshVariant() throws -> Connection {
@@ -55,7 +61,7 @@ public final class GradingContext: @unchecked Sendable {
     /// The hidden variant with every table's rows stored the other way round (`TieOrderCopy`):
     /// its copied rows, whose numbers moved, make ties of their own.
     public func freshTieOrderVariant() throws -> Connection {
-        let bytes = try memo.value(for: "tie-order-variant") { try TieOrderCopy.make(from: try variant(), policy: policy) }
+        let bytes = try makeTieOrderVariant?() ?? memo.value(for: "tie-order-variant") { try TieOrderCopy.make(from: try variant(), policy: policy) }
         return try Connection.inMemory(copying: bytes, policy: policy)
     }
 

@@ -28,7 +28,7 @@ enum HiddenVariant {
     /// The variant after steps 1 and 2, with the step's ids: `sql-state` compares there when the
     /// reference's own statements name rows by their ids.
     static func beforeRenumbering(from bytes: [UInt8], extraSQL: String?, policy: SandboxPolicy, lesson: Lesson) throws -> Connection {
-        let database = try Connection.inMemory(copying: bytes, policy: policy)
+        let database = try scratchCopy(of: bytes, policy: policy)
         try database.trusted {
             let copiesAfter = try copyRows(in: database)
             try perturbNumbers(copies: copiesAfter, in: database)
@@ -40,6 +40,16 @@ enum HiddenVariant {
                 throw LessonProblem(file: lesson.file, line: lesson.setup.variantLine, message: "setup.variant fails: \(error.message)")
             }
         }
+        return database
+    }
+
+    /// A copy of `bytes` to build a variant (or another copy) in. Its temporary tables (the
+    /// plans of copies and renumbering, 100,000 rows and more for a large table) stay in memory
+    /// instead of spilling to a temporary file. Set before any temporary table exists: changing
+    /// the setting drops them.
+    static func scratchCopy(of bytes: [UInt8], policy: SandboxPolicy) throws -> Connection {
+        let database = try Connection.inMemory(copying: bytes, policy: policy)
+        try database.trusted { try database.execute("PRAGMA temp_store = MEMORY") }
         return database
     }
 

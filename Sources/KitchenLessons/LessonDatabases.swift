@@ -14,6 +14,9 @@ public final class LessonDatabases {
     /// For a step whose start is the previous step's plus nothing but plain indexes (the
     /// previous solution only created or dropped non-unique indexes): those statements.
     private var indexOnlyChanges: [Int: [String]] = [:]
+    /// Databases derived from a step's start (its tie-order copies), by what they are and the
+    /// step that owns them: the first of a run of steps that start from the same database.
+    private var derived: [String: [UInt8]] = [:]
 
     public init(lesson: Lesson, policy: SandboxPolicy = .standard) {
         self.lesson = lesson
@@ -139,11 +142,41 @@ public final class LessonDatabases {
             try variant(ofStep: index)
         }
         context.makeSchemaOnly = { [self] in try schemaOnly(ofStep: index) }
+        context.makeTieOrderCopy = { [self] in
+            try derived("tie-order-copy", ofStep: index) { try TieOrderCopy.make(from: try self.start(ofStep: $0), policy: policy) }
+        }
+        context.makeTieOrderVariant = { [self] in
+            try derived("tie-order-variant", ofStep: index) { try TieOrderCopy.make(from: try variant(ofStep: $0), policy: policy) }
+        }
         // Only the step being graded keeps its memo: the kept reference servers hold whole database
         // copies, and SQLite's heap limit is one for the whole process, so memos of steps left
         // behind would starve every other connection (a curriculum run ends in SQLITE_NOMEM).
         if let memo = memos[index] { context.memo = memo } else { memos = [index: context.memo] }
         return context
+    }
+
+    /// The first step of the run of steps that start from the same database as step `index`
+    /// (the steps between ran solutions that changed nothing: a question, a query, an HTTP
+    /// request), so what is derived from that database is made once for all of them.
+    func firstStepWithSameStart(as index: Int) throws -> Int {
+        var first = index
+        while first > 0 {
+            _ = try start(ofStep: first)
+            guard indexOnlyChanges[first]?.isEmpty == true else { break }
+            first -= 1
+        }
+        return first
+    }
+
+    /// The database `kind` made by `make` from step `first`'s start, kept for every step that
+    /// starts from the same database.
+    private func derived(_ kind: String, ofStep index: Int, _ make: (Int) throws -> [UInt8]) throws -> [UInt8] {
+        let first = try firstStepWithSameStart(as: index)
+        let key = "\(kind) \(first)"
+        if let kept = derived[key] { return kept }
+        let made = try make(first)
+        derived[key] = made
+        return made
     }
 
     /// The file line of a failing statement inside a block scalar (`sql: |`) that starts on the

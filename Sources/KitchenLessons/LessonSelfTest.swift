@@ -19,7 +19,12 @@ public struct LessonSelfTest {
     public init() {}
 
     public func run(_ lesson: Lesson, registryServices: [String: any Sendable] = [:]) -> [Outcome] {
-        let grader = Grader(lesson: lesson)
+        run(Grader(lesson: lesson), registryServices: registryServices)
+    }
+
+    /// `run(_:)` with a grader of the lesson made beforehand (its databases may be built already).
+    public func run(_ grader: Grader, registryServices: [String: any Sendable] = [:]) -> [Outcome] {
+        let lesson = grader.lesson
         grader.services = registryServices
         let clock = ContinuousClock()
         var outcomes: [Outcome] = []

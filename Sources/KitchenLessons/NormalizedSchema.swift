@@ -1,4 +1,5 @@
 import KitchenSQL
+import Synchronization
 
 /// A database's schema in a form two databases can be compared by: what each table promises
 /// (columns with their declared types, NOT NULL, defaults, primary key, UNIQUE, CHECK, foreign
@@ -51,39 +52,59 @@ struct NormalizedSchema: Equatable {
                 SELECT type, name, tbl_name, sql FROM sqlite_schema
                 WHERE name NOT LIKE 'sqlite_%' AND tbl_name <> 'kitchen_sessions' ORDER BY rowid
                 """)
-            var tables: [Table] = []
-            var views: [String] = []
-            var indexes: [String: [Clause]] = [:]
-            var triggers: [String: [Clause]] = [:]
-            for object in objects {
-                let type = object[0].textValue ?? ""
-                let name = object[1].textValue ?? ""
-                let tableName = (object[2].textValue ?? "").lowercased()
-                let sql = object[3].textValue
-                switch type {
-                case "table":
-                    tables.append(try readTable(name, sql: sql ?? "", on: connection))
-                case "view":
-                    views.append(name)
-                case "index":
-                    // Indexes SQLite makes for UNIQUE and PRIMARY KEY have no SQL; they are the
-                    // constraints, compared with the table.
-                    guard let sql else { continue }
-                    indexes[tableName, default: []].append(indexClause(sql))
-                case "trigger":
-                    guard let sql else { continue }
-                    triggers[tableName, default: []].append(triggerClause(sql))
-                default:
-                    continue
-                }
+            // SQLite builds what the pragmas below report from the schema's SQL alone, so the
+            // same SQL gives the same schema: grading reads the schemas of many copies of one
+            // database, and reads it once.
+            let everything = try connection.fetchAll("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid")
+            let key = everything.map { row in row.map { $0.textValue ?? "\u{0}" }.joined(separator: "\u{1}") }.joined(separator: "\u{2}")
+            if let known = readSchemas.withLock({ $0[key] }) { return known }
+            let schema = try read(objects, on: connection)
+            readSchemas.withLock { schemas in
+                if schemas.count >= 256 { schemas.removeAll() }
+                schemas[key] = schema
             }
-            for index in tables.indices {
-                let key = tables[index].name.lowercased()
-                tables[index].indexes = (indexes[key] ?? []).sorted()
-                tables[index].triggers = (triggers[key] ?? []).sorted()
-            }
-            return NormalizedSchema(tables: tables, views: views)
+            return schema
         }
+    }
+
+    /// Schemas already read, by the `sqlite_schema` rows they were read from.
+    private static let readSchemas = Mutex<[String: NormalizedSchema]>([:])
+
+    /// The schema of `objects` (rows of `sqlite_schema`), with the details the pragmas of
+    /// `connection` give.
+    private static func read(_ objects: [[DatabaseValue]], on connection: Connection) throws -> NormalizedSchema {
+        var tables: [Table] = []
+        var views: [String] = []
+        var indexes: [String: [Clause]] = [:]
+        var triggers: [String: [Clause]] = [:]
+        for object in objects {
+            let type = object[0].textValue ?? ""
+            let name = object[1].textValue ?? ""
+            let tableName = (object[2].textValue ?? "").lowercased()
+            let sql = object[3].textValue
+            switch type {
+            case "table":
+                tables.append(try readTable(name, sql: sql ?? "", on: connection))
+            case "view":
+                views.append(name)
+            case "index":
+                // Indexes SQLite makes for UNIQUE and PRIMARY KEY have no SQL; they are the
+                // constraints, compared with the table.
+                guard let sql else { continue }
+                indexes[tableName, default: []].append(indexClause(sql))
+            case "trigger":
+                guard let sql else { continue }
+                triggers[tableName, default: []].append(triggerClause(sql))
+            default:
+                continue
+            }
+        }
+        for index in tables.indices {
+            let key = tables[index].name.lowercased()
+            tables[index].indexes = (indexes[key] ?? []).sorted()
+            tables[index].triggers = (triggers[key] ?? []).sorted()
+        }
+        return NormalizedSchema(tables: tables, views: views)
     }
 
     private static func readTable(_ name: String, sql: String, on connection: Connection) throws -> Table {

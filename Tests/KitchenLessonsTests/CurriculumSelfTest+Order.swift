@@ -41,4 +41,13 @@ struct CurriculumSelfTestOrder {
         #expect(lesson.steps.allSatisfy { $0.check.answerKind != .routes })
         #expect(CurriculumSelfTest.cost(of: lesson) == lesson.steps.reduce(0) { $0 + 2 + $1.wrongAnswers.count })
     }
+
+    @Test("a lesson over a database of several megabytes costs that many times more, so it starts first")
+    func costOfLargeDatabases() throws {
+        let lesson = try #require(catalog.lesson("good-one"))
+        let base = CurriculumSelfTest.cost(of: lesson)
+        #expect(CurriculumSelfTest.cost(of: lesson, setupBytes: 40_000) == base)
+        #expect(CurriculumSelfTest.cost(of: lesson, setupBytes: 5 << 20) == base * 6)
+    }
 }
+

@@ -57,4 +57,25 @@ struct DatabaseComparisonSameRowsTests {
         #expect(lines.first == "The rows of t are not right:")
         #expect(lines.joined(separator: "\n").contains("Soups"))
     }
+
+    @Test("copies of one database: a table one side wrote is compared row by row, whatever the untouched tables settle by their pages")
+    func copiesOfOneDatabase() throws {
+        let start = try Connection()
+        try start.execute(schema + rows + """
+            CREATE TABLE big (id INTEGER PRIMARY KEY, label TEXT);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) INSERT INTO big SELECT i, 'row ' || i FROM n;
+            """)
+        let bytes = try start.serialize()
+        for change in ["UPDATE big SET label = 'changed' WHERE id = 4321", "UPDATE t SET name = 'Soups' WHERE id = 1", "DELETE FROM big WHERE id = 17"] {
+            let reference = try Connection.inMemory(copying: bytes)
+            let learner = try Connection.inMemory(copying: bytes)
+            #expect(try DatabaseComparison().differences(learner: learner, reference: reference) == nil)
+            try learner.execute(change)
+            let lines = try #require(try DatabaseComparison().differences(learner: learner, reference: reference), "\(change)")
+            #expect(lines.first == "The rows of \(change.contains("big") ? "big" : "t") are not right:", "\(change)")
+            // The same change on the reference's side too: equal again, though both were written.
+            try reference.execute(change)
+            #expect(try DatabaseComparison().differences(learner: learner, reference: reference) == nil, "\(change)")
+        }
+    }
 }

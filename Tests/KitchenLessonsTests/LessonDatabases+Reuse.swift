@@ -77,4 +77,26 @@ struct LessonDatabasesReuse {
         // step 0 starts it afresh instead of keeping every step's.
         #expect(try grader.databases.context(forStep: 0).memo.count == 0)
     }
+
+    @Test("steps that start from the same database share their tie-order copies; a step after a write gets its own")
+    func tieOrderCopiesShared() throws {
+        let lesson = try parseLesson(lessonYAML(steps: [
+            stepYAML(id: "ask", check: "kind: sql-result", solution: "SELECT name FROM items ORDER BY price;"),
+            stepYAML(id: "ask-again", check: "kind: sql-result", solution: "INSERT INTO items (name, price) VALUES ('Late', 1);"),
+            stepYAML(id: "after-insert", check: "kind: sql-result", solution: "SELECT name FROM items;"),
+            stepYAML(id: "same-again", check: "kind: sql-result", solution: "SELECT name FROM items;"),
+        ], variant: "UPDATE items SET price = price + 1 WHERE id = 2;"))
+        let databases = LessonDatabases(lesson: lesson)
+        #expect(try (0..<4).map { try databases.firstStepWithSameStart(as: $0) } == [0, 0, 2, 2])
+        for index in lesson.steps.indices {
+            let context = try databases.context(forStep: index)
+            let start = try databases.start(ofStep: index)
+            #expect(try contents(context.freshTieOrderCopy().serialize()) == contents(TieOrderCopy.make(from: start, policy: databases.policy)), "step \(index + 1)")
+            #expect(try contents(context.freshTieOrderVariant().serialize())
+                    == contents(TieOrderCopy.make(from: databases.variant(ofStep: index), policy: databases.policy)), "step \(index + 1)")
+        }
+        // The row the second step's solution adds is in the copies from the third step on only.
+        #expect(try !contents(databases.context(forStep: 1).freshTieOrderCopy().serialize()).contains { $0.contains("Late") })
+        #expect(try contents(databases.context(forStep: 2).freshTieOrderCopy().serialize()).contains { $0.contains("Late") })
+    }
 }

@@ -99,3 +99,49 @@ struct ConnectionCopyTests {
         #expect(try connection.schema().statements.isEmpty)
     }
 }
+
+@Suite("Connection: telling copies' tables apart by their pages")
+struct ConnectionSameTableTests {
+    static let contents = """
+        CREATE TABLE big (id INTEGER PRIMARY KEY, label TEXT, body TEXT);
+        CREATE TABLE small (id INTEGER PRIMARY KEY, name TEXT);
+        WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < 3000)
+        INSERT INTO big (label, body) SELECT 'row ' || value, CASE WHEN value % 50 = 0 THEN hex(zeroblob(3000)) ELSE 'short' END FROM n;
+        INSERT INTO small VALUES (1, 'a'), (2, 'b');
+        """
+
+    func copies() throws -> (Connection, Connection) {
+        let original = try Connection()
+        try original.trusted { try original.execute(Self.contents) }
+        let bytes = try original.serialize()
+        return (try Connection.inMemory(copying: bytes), try Connection.inMemory(copying: bytes))
+    }
+
+    @Test("untouched tables of two copies are the same; a written one is not, wherever the write landed")
+    func writtenTableDiffers() throws {
+        for change in ["UPDATE big SET label = 'x' WHERE id = 1500", "UPDATE big SET body = 'changed' WHERE id = 100",
+                       "DELETE FROM big WHERE id = 3000", "INSERT INTO big (label) VALUES ('new')", "UPDATE big SET label = label"] {
+            let (one, other) = try copies()
+            #expect(one.storesSameTable("big", as: other))
+            try other.execute(change)
+            #expect(one.storesSameTable("small", as: other), "\(change)")
+            if change != "UPDATE big SET label = label" {
+                #expect(!one.storesSameTable("big", as: other), "\(change)")
+                #expect(!other.storesSameTable("big", as: one), "\(change)")
+            }
+        }
+    }
+
+    @Test("an open transaction, a database not made from bytes, or a missing table: not known to be the same")
+    func unknownCases() throws {
+        let (one, other) = try copies()
+        try other.execute("BEGIN")
+        #expect(!one.storesSameTable("small", as: other))
+        try other.execute("ROLLBACK")
+        #expect(one.storesSameTable("small", as: other))
+        let plain = try Connection()
+        try plain.trusted { try plain.execute(Self.contents) }
+        #expect(!one.storesSameTable("small", as: plain))
+        #expect(!one.storesSameTable("nothing", as: other))
+    }
+}

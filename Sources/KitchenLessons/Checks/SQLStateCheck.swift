@@ -140,7 +140,7 @@ public struct SQLStateCheck: Check {
         policy.timeLimit = max(policy.timeLimit, 30)
         let before = try HiddenVariant.beforeRenumbering(from: context.startDatabase, extraSQL: context.lesson.setup.variantSQL,
                                                          policy: policy, lesson: context.lesson).serialize()
-        func open(_ bytes: [UInt8]) throws -> Connection { try Connection.inMemory(copying: bytes, policy: policy) }
+        func open(_ bytes: [UInt8]) throws -> Connection { try HiddenVariant.scratchCopy(of: bytes, policy: policy) }
         // The reference with the step's ids, its ids moved afterwards.
         let movedAfter = try open(before)
         let plan = try movedAfter.trusted { try HiddenVariant.planRenumbering(in: movedAfter) }
