@@ -187,7 +187,7 @@ struct MiniServerHTTPSemanticsTests {
         #expect(UnknownMethodCheck.verdict(Array(line.utf8)) == verdict, "\(line.debugDescription)")
     }
 
-    @Test("Expect: 100-continue gets 100 at once, or 413 at once when the announced body is over the limit", .timeLimit(.minutes(1)))
+    @Test("Expect: 100-continue gets 100 at once, or 413 at once when the announced body is over the limit", .timeLimit(.scaledMinutes(1)))
     func expectContinue() async throws {
         try await withLiveServer { live async throws in
             let port = live.port
