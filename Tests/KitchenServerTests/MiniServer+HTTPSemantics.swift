@@ -150,7 +150,7 @@ struct MiniServerHTTPSemanticsTests {
                 socket.send("EW /pot HTTP/1.1\r\n\(host)\r\n")
                 var statuses: [Int] = []
                 var bytes: [UInt8] = []
-                while statuses.count < 2, socket.waitReadable(seconds: 5) {
+                while statuses.count < 2, socket.waitReadable(seconds: 5 * TestTimeScale.factor) {
                     var chunk = [UInt8](repeating: 0, count: 65536)
                     let count = chunk.withUnsafeMutableBytes { recv(socket.descriptor, $0.baseAddress, $0.count, 0) }
                     if count <= 0 { break }
