@@ -3,8 +3,13 @@ import CSQLite
 /// One prepared statement. It owns its `sqlite3_stmt`: prepared in `init`, finalized in `deinit`.
 public final class Statement {
     @usableFromInline let handle: OpaquePointer
-    /// The connection stays alive as long as its statements do.
-    public let connection: Connection
+    /// The connection stays alive as long as its statements do, except the statements in its own
+    /// cache (`fetchAllCached`): the connection owns those, and a strong reference back from them
+    /// was a cycle that kept every connection that ever used the cache (and its database file,
+    /// descriptors and WAL) open until the process ended.
+    public unowned let connection: Connection
+    /// The strong reference that keeps `connection` alive; nil for a statement in its cache.
+    var keptConnection: Connection?
     /// This statement's SQL text, without leading white space.
     public let sql: String
     /// UTF-8 byte offset of `sql` within the input it was prepared from.
@@ -14,6 +19,7 @@ public final class Statement {
     init(handle: OpaquePointer, connection: Connection, sql: String, offset: Int) {
         self.handle = handle
         self.connection = connection
+        self.keptConnection = connection
         self.sql = sql
         self.offset = offset
     }

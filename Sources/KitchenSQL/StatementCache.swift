@@ -22,6 +22,8 @@ extension Connection {
             statement.clearBindings()
         } else {
             statement = try prepare(sql)
+            // The connection owns its cache: a cached statement must not keep it alive.
+            statement.keptConnection = nil
             statementCache.statements[sql] = statement
             statementCache.order.append(sql)
             if statementCache.order.count > statementCache.capacity {

@@ -24,7 +24,7 @@ struct KitchenInstallTests {
     }
 
     @Test("install puts bin/kitchen and share/kitchen/lessons (fixtures, site) in PREFIX; kitchen finds them; uninstall removes them",
-          .timeLimit(.minutes(3)))
+          .timeLimit(.scaledMinutes(3)))
     func installAndUninstall() throws {
         let prefix = try TemporaryFolder()
         defer { prefix.remove() }
@@ -48,7 +48,7 @@ struct KitchenInstallTests {
         #expect(!prefix.exists("share/kitchen"))
     }
 
-    @Test("with no lessons anywhere, kitchen says where it looked and how to point it at them", .timeLimit(.minutes(1)))
+    @Test("with no lessons anywhere, kitchen says where it looked and how to point it at them", .timeLimit(.scaledMinutes(1)))
     func noLessonsAdvice() throws {
         let prefix = try TemporaryFolder()
         defer { prefix.remove() }

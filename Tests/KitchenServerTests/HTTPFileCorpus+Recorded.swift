@@ -33,12 +33,12 @@ struct HTTPFileCorpusTests {
         ["KITCHEN_TEST_TOKEN": "env-tok-5", "KITCHEN_TEST_MEAL": "for two"][name]
     }
 
-    @Test("the corpus has files", .timeLimit(.minutes(1)))
+    @Test("the corpus has files", .timeLimit(.scaledMinutes(1)))
     func corpusIsThere() {
         #expect(Self.names.count >= 12, "\(Self.corpus)")
     }
 
-    @Test("each file sends exactly its expected bytes", .timeLimit(.minutes(1)), arguments: names, LineEndings.allCases)
+    @Test("each file sends exactly its expected bytes", .timeLimit(.scaledMinutes(1)), arguments: names, LineEndings.allCases)
     func recorded(name: String, endings: LineEndings) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -21,7 +21,7 @@ struct HTTPFileRunnerTests {
 
     static func texts(_ report: HTTPFileReport) -> [String] { report.lines.map(\.text) }
 
-    @Test("a JSONPath that matches nothing: that request is not sent, the others are, exit 1", .timeLimit(.minutes(1)))
+    @Test("a JSONPath that matches nothing: that request is not sent, the others are, exit 1", .timeLimit(.scaledMinutes(1)))
     func jsonPathMatchesNothing() async throws {
         let (report, server) = try await Self.run("""
             # @name dish
@@ -45,7 +45,7 @@ struct HTTPFileRunnerTests {
         #expect(lines.last == "2 passed, 1 failed")
     }
 
-    @Test("a missing response header and a body that is not JSON are named", .timeLimit(.minutes(1)))
+    @Test("a missing response header and a body that is not JSON are named", .timeLimit(.scaledMinutes(1)))
     func responseProblems() async throws {
         let (report, server) = try await Self.run("""
             # @name page
@@ -71,7 +71,7 @@ struct HTTPFileRunnerTests {
         #expect(server.transcript.hasSuffix("\\r\\n\nplain words\n"), "\(server.transcript)")
     }
 
-    @Test("redirects are followed and reported; # @no-redirect keeps them; another host is not followed", .timeLimit(.minutes(1)))
+    @Test("redirects are followed and reported; # @no-redirect keeps them; another host is not followed", .timeLimit(.scaledMinutes(1)))
     func redirects() async throws {
         let (report, server) = try await Self.run("""
             GET /old
@@ -91,7 +91,7 @@ struct HTTPFileRunnerTests {
         #expect(server.recorded.count == 4)
     }
 
-    @Test("system variables are sent as the REST Client formats them", .timeLimit(.minutes(1)))
+    @Test("system variables are sent as the REST Client formats them", .timeLimit(.scaledMinutes(1)))
     func systemVariablesSent() async throws {
         let (report, server) = try await Self.run("""
             GET /v?guid={{$guid}}&uuid={{$uuid}}&n={{$randomInt 5 6}}&ts={{$timestamp}}&jb={{$randomInt}}
@@ -124,7 +124,7 @@ struct HTTPFileRunnerTests {
         #expect(throws: HTTPFileSystemVariables.Failure.self) { try variables.value(of: "$timestamp 1 fortnight") }
     }
 
-    @Test("--var fills a prompt and overrides a variable; {{%name}} percent-encodes", .timeLimit(.minutes(1)))
+    @Test("--var fills a prompt and overrides a variable; {{%name}} percent-encodes", .timeLimit(.scaledMinutes(1)))
     func valuesAndEncoding() async throws {
         let (report, server) = try await Self.run("""
             @q = fish & chips/ü
@@ -135,7 +135,7 @@ struct HTTPFileRunnerTests {
         #expect(server.transcript.hasPrefix("=== request 1\nGET /orders?table=12&q=fish%20%26%20chips%2F%C3%BC&raw=fish%20&%20chips/%C3%BC HTTP/1.1\\r\\n"), "\(server.transcript)")
     }
 
-    @Test("a failed expectation fails the file with exit 1", .timeLimit(.minutes(1)))
+    @Test("a failed expectation fails the file with exit 1", .timeLimit(.scaledMinutes(1)))
     func failedExpectation() async throws {
         let (report, _) = try await Self.run("GET /menu/42\n\nHTTP 201\n[Asserts]\njsonpath \"$.name\" == \"Calzone\"\n")
         #expect(report.exitCode == 1)
@@ -149,7 +149,7 @@ struct HTTPFileRunnerTests {
         #expect(HTTPFileVariables.percentEncode("a b&c=d/é!~*'()") == "a%20b%26c%3Dd%2F%C3%A9!~*'()")
     }
 
-    @Test("an error status is shown with what the server said: unchecked ones are marked, failed ones explained", .timeLimit(.minutes(1)))
+    @Test("an error status is shown with what the server said: unchecked ones are marked, failed ones explained", .timeLimit(.scaledMinutes(1)))
     func errorStatusesExplained() async throws {
         let (report, _) = try await Self.run("""
             POST /orders

@@ -28,7 +28,7 @@ struct KitchenPromptHTTPTests {
                              stderr: (try? String(contentsOfFile: folder.file("err"), encoding: .utf8)) ?? "")
     }
 
-    @Test("a route typed at the prompt answers the next request, is saved, and a mistake is shown with a caret", .timeLimit(.minutes(1)))
+    @Test("a route typed at the prompt answers the next request, is saved, and a mistake is shown with a caret", .timeLimit(.scaledMinutes(1)))
     func routesAtThePrompt() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -51,7 +51,7 @@ struct KitchenPromptHTTPTests {
         #expect(!saved.contains("/x"))
     }
 
-    @Test(".route shows a route the lesson wrote, and refuses to remove it", .timeLimit(.minutes(1)))
+    @Test(".route shows a route the lesson wrote, and refuses to remove it", .timeLimit(.scaledMinutes(1)))
     func lessonRouteShown() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -70,7 +70,7 @@ struct KitchenPromptHTTPTests {
         #expect(output.stdout.contains("POST    /reviews  lesson"), "the refused removal left the route in place")
     }
 
-    @Test(".wire on shows the bytes that crossed the socket, CR LF made visible", .timeLimit(.minutes(1)))
+    @Test(".wire on shows the bytes that crossed the socket, CR LF made visible", .timeLimit(.scaledMinutes(1)))
     func wire() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -81,7 +81,7 @@ struct KitchenPromptHTTPTests {
         #expect(output.stdout.contains("\"name\":\"Bruschetta\""))
     }
 
-    @Test("kitchen http FILE runs requests with variables and named responses, and exits 1 when an expectation fails", .timeLimit(.minutes(1)))
+    @Test("kitchen http FILE runs requests with variables and named responses, and exits 1 when an expectation fails", .timeLimit(.scaledMinutes(1)))
     func httpFiles() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }

@@ -6,7 +6,7 @@ import Testing
 /// very next request, through the real binary as a learner uses it.
 @Suite("kitchen: a change made at the prompt is visible to the next request", .enabled(if: Tools.kitchen != nil, "needs the kitchen binary"))
 struct KitchenPromptWriteTests {
-    @Test("UPDATE and DELETE at the prompt, then GET: the new data, never the cached answer", .timeLimit(.minutes(1)))
+    @Test("UPDATE and DELETE at the prompt, then GET: the new data, never the cached answer", .timeLimit(.scaledMinutes(1)))
     func promptWrites() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }

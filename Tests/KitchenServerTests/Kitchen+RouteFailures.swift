@@ -7,7 +7,7 @@ import Testing
 /// values in typed requests are sent exactly.
 @Suite("kitchen: failing routes explained, quoted request values", .enabled(if: Tools.kitchen != nil, "needs the kitchen binary"))
 struct KitchenRouteFailureTests {
-    @Test("an unknown column is refused at definition with the caret and a did-you-mean; the route is not added", .timeLimit(.minutes(1)))
+    @Test("an unknown column is refused at definition with the caret and a did-you-mean; the route is not added", .timeLimit(.scaledMinutes(1)))
     func refusedAtDefinition() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -31,7 +31,7 @@ struct KitchenRouteFailureTests {
     }
 
     @Test("a route failing on a request: the client gets a bare 500, the prompt explains it after the response and in .requests",
-          .timeLimit(.minutes(1)))
+          .timeLimit(.scaledMinutes(1)))
     func explainedAfterTheResponse() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -51,7 +51,7 @@ struct KitchenRouteFailureTests {
         #expect(output.stdout.contains("the route GET /find failed: near \"Brien\": syntax error"), ".requests shows why: \(output.stdout)")
     }
 
-    @Test("quoted values are sent exactly; qty=2 refused as text suggests qty:=2", .timeLimit(.minutes(1)))
+    @Test("quoted values are sent exactly; qty=2 refused as text suggests qty:=2", .timeLimit(.scaledMinutes(1)))
     func quotedValues() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -76,7 +76,7 @@ struct KitchenRouteFailureTests {
 
 @Suite("kitchen serve: a failing route explained under its request line", .enabled(if: Tools.kitchen != nil && Tools.curl != nil, "needs the kitchen binary and curl"))
 struct KitchenServeRouteFailureTests {
-    @Test("curl gets a bare 500; kitchen serve prints why under the request's line", .timeLimit(.minutes(1)))
+    @Test("curl gets a bare 500; kitchen serve prints why under the request's line", .timeLimit(.scaledMinutes(1)))
     func explainedUnderTheLine() async throws {
         let serve = try ServeProcess(binary: try #require(Tools.kitchen), arguments: ["--lesson", "routes"]) { home in
             try FileManager.default.createDirectory(atPath: home.file("routes"), withIntermediateDirectories: true)

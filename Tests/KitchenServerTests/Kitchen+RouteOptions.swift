@@ -30,7 +30,7 @@ struct KitchenRouteOptionTests {
     }
 
     @Test("html escapes a stored <script> unless raw, one answers an object, and a failing second statement rolls back the first",
-          .timeLimit(.minutes(1)))
+          .timeLimit(.scaledMinutes(1)))
     func pagesObjectsAndTransactions() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -82,7 +82,7 @@ struct KitchenRouteOptionTests {
     }
 
     @Test("a secret from the environment binds, and is masked in responses, .requests and .wire",
-          .timeLimit(.minutes(1)))
+          .timeLimit(.scaledMinutes(1)))
     func secretsAtThePrompt() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -122,7 +122,7 @@ struct KitchenRouteOptionTests {
     }
 
     @Test("kitchen serve masks a secret in its request lines and in responses to curl; an html route answers text/html",
-          .enabled(if: Tools.curl != nil, "needs curl"), .timeLimit(.minutes(1)))
+          .enabled(if: Tools.curl != nil, "needs curl"), .timeLimit(.scaledMinutes(1)))
     func secretsInServe() async throws {
         let routes = """
             route GET /admin/orders

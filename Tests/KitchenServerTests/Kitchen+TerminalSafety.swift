@@ -5,7 +5,7 @@ import Testing
 /// Text from the network reaches the learner's terminal only through the escaping path.
 @Suite("kitchen: control characters from a request never reach the terminal raw", .enabled(if: Tools.kitchen != nil, "needs the kitchen binary"))
 struct KitchenTerminalSafetyTests {
-    @Test(".requests shows a body's escape sequences as visible text", .timeLimit(.minutes(1)))
+    @Test(".requests shows a body's escape sequences as visible text", .timeLimit(.scaledMinutes(1)))
     func requestsEscaped() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }

@@ -10,7 +10,7 @@ struct KitchenHTTPExitCodeTests {
         try KitchenPromptHTTPTests.kitchen(["http"] + arguments, input: "", home: home)
     }
 
-    @Test("a CR LF file with a byte order mark runs against Kitchen's own server: exit 0", .timeLimit(.minutes(1)))
+    @Test("a CR LF file with a byte order mark runs against Kitchen's own server: exit 0", .timeLimit(.scaledMinutes(1)))
     func crlfPasses() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -23,7 +23,7 @@ struct KitchenHTTPExitCodeTests {
         #expect(output.stdout.hasSuffix("2 passed, 0 failed\n"))
     }
 
-    @Test("a failed expectation: exit 1", .timeLimit(.minutes(1)))
+    @Test("a failed expectation: exit 1", .timeLimit(.scaledMinutes(1)))
     func failureExitsOne() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -33,7 +33,7 @@ struct KitchenHTTPExitCodeTests {
         #expect(output.stdout.contains("status: expected 404, got 200"), "\(output.stdout)")
     }
 
-    @Test("a refused file sends nothing and exits 2 with every problem's line", .timeLimit(.minutes(1)))
+    @Test("a refused file sends nothing and exits 2 with every problem's line", .timeLimit(.scaledMinutes(1)))
     func refusedExitsTwo() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -48,7 +48,7 @@ struct KitchenHTTPExitCodeTests {
         #expect(output.stdout.isEmpty)
     }
 
-    @Test("a file with no request, or a missing file: exit 2", .timeLimit(.minutes(1)))
+    @Test("a file with no request, or a missing file: exit 2", .timeLimit(.scaledMinutes(1)))
     func nothingToRunExitsTwo() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -61,7 +61,7 @@ struct KitchenHTTPExitCodeTests {
         #expect(missing.stderr.contains("nowhere.http:1: cannot read it"), "\(missing.stderr)")
     }
 
-    @Test("# @prompt in batch mode: exit 2 without --var, the value sent with it", .timeLimit(.minutes(1)))
+    @Test("# @prompt in batch mode: exit 2 without --var, the value sent with it", .timeLimit(.scaledMinutes(1)))
     func promptNeedsVar() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -77,7 +77,7 @@ struct KitchenHTTPExitCodeTests {
         #expect(server.transcript.hasPrefix("=== request 1\nGET /menu/5 HTTP/1.1\\r\\n"), "\(server.transcript)")
     }
 
-    @Test("--env chooses an environment of http-client.env.json", .timeLimit(.minutes(1)))
+    @Test("--env chooses an environment of http-client.env.json", .timeLimit(.scaledMinutes(1)))
     func environment() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }

@@ -17,7 +17,7 @@ struct KitchenServeEndToEndTests {
     }
 
     @Test("it prints the URL first, then one line per request with method, path, status and duration; Ctrl-C stops it and frees the port",
-          .timeLimit(.minutes(1)))
+          .timeLimit(.scaledMinutes(1)))
     func servesAndLogs() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -58,7 +58,7 @@ struct KitchenServeEndToEndTests {
         #expect(try await serve.line(seconds: 2) == nil, "nothing more on stdout")
     }
 
-    @Test("without --db it serves the default restaurant dataset", .timeLimit(.minutes(1)))
+    @Test("without --db it serves the default restaurant dataset", .timeLimit(.scaledMinutes(1)))
     func defaultDataset() async throws {
         let serve = try ServeProcess(binary: try #require(Tools.kitchen), arguments: [])
         defer { serve.cleanUp() }
@@ -75,7 +75,7 @@ struct KitchenServeEndToEndTests {
         #expect(try await serve.interrupt() == 0)
     }
 
-    @Test("--port N on a port that is taken falls back to a free port with a clear message", .timeLimit(.minutes(1)))
+    @Test("--port N on a port that is taken falls back to a free port with a clear message", .timeLimit(.scaledMinutes(1)))
     func takenPort() async throws {
         let held = try HeldPort()
         defer { held.close() }
@@ -94,7 +94,7 @@ struct KitchenServeEndToEndTests {
         #expect(stderr.contains("\(port)"))
     }
 
-    @Test("--port N on a free port uses it", .timeLimit(.minutes(1)))
+    @Test("--port N on a free port uses it", .timeLimit(.scaledMinutes(1)))
     func freePort() async throws {
         let held = try HeldPort()
         let wanted = held.port

@@ -67,7 +67,7 @@ struct KitchenServeInstancesTests {
     static let loginBody = #"{"email": "ana.souza@example.com", "password": "tomato-basil-42"}"#
 
     @Test("nginx shares requests between both instances, each line names its instance, database sessions hold across them, and Ctrl-C stops everything",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.scaledMinutes(2)))
     func sharesAndStops() async throws {
         let serve = try ServeProcess(binary: try #require(Tools.kitchen), arguments: ["--lesson", "scaling", "--instances", "2", "--sessions", "database"])
         defer { serve.cleanUp() }
@@ -120,7 +120,7 @@ struct KitchenServeInstancesTests {
     }
 
     @Test("SIGTERM stops it cleanly, and SIGKILL leaves no orphan: the kernel ends nginx and the instances",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.scaledMinutes(2)))
     func signals() async throws {
         let terminated = try ServeProcess(binary: try #require(Tools.kitchen), arguments: ["--lesson", "scaling", "--instances", "2"])
         defer { terminated.cleanUp() }
@@ -166,7 +166,7 @@ struct KitchenServeInstancesTests {
        .enabled(if: Tools.kitchen != nil && nginxPresent(), "needs the kitchen binary and nginx"))
 struct KitchenPromptScaleTests {
     @Test(".server scale 2 puts nginx in front, .load goes through it, .requests shows both instances, and the step passes live",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.scaledMinutes(2)))
     func scaleAtThePrompt() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -192,7 +192,7 @@ struct KitchenPromptScaleTests {
         #expect(output.status == 1, "the refused .load counts as a failure in batch mode")
     }
 
-    @Test("kitchen load measures a URL on this machine and refuses other hosts and silly counts", .timeLimit(.minutes(1)))
+    @Test("kitchen load measures a URL on this machine and refuses other hosts and silly counts", .timeLimit(.scaledMinutes(1)))
     func loadFromTheShell() async throws {
         let serve = try ServeProcess(binary: try #require(Tools.kitchen), arguments: [])
         defer { serve.cleanUp() }

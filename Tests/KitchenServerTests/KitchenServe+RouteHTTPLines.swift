@@ -58,7 +58,7 @@ struct KitchenServeRouteHTTPLinesTests {
         return (serve, "http://127.0.0.1:\(port)")
     }
 
-    @Test("cache: ETag and max-age, 304 for If-None-Match, and a fresh 200 after a PATCH changed the data", .timeLimit(.minutes(1)))
+    @Test("cache: ETag and max-age, 304 for If-None-Match, and a fresh 200 after a PATCH changed the data", .timeLimit(.scaledMinutes(1)))
     func cache() async throws {
         let (serve, url) = try await Self.serve()
         defer { serve.cleanUp() }
@@ -81,7 +81,7 @@ struct KitchenServeRouteHTTPLinesTests {
         #expect(try await serve.interrupt() == 0)
     }
 
-    @Test("limit: the 4th request in a minute gets 429 with Retry-After", .timeLimit(.minutes(1)))
+    @Test("limit: the 4th request in a minute gets 429 with Retry-After", .timeLimit(.scaledMinutes(1)))
     func limit() async throws {
         let (serve, url) = try await Self.serve()
         defer { serve.cleanUp() }
@@ -96,7 +96,7 @@ struct KitchenServeRouteHTTPLinesTests {
         #expect(try await serve.interrupt() == 0)
     }
 
-    @Test("cors: a preflight and the real request from a listed origin, and from a foreign one", .timeLimit(.minutes(1)))
+    @Test("cors: a preflight and the real request from a listed origin, and from a foreign one", .timeLimit(.scaledMinutes(1)))
     func cors() async throws {
         let (serve, url) = try await Self.serve()
         defer { serve.cleanUp() }
@@ -119,7 +119,7 @@ struct KitchenServeRouteHTTPLinesTests {
         #expect(try await serve.interrupt() == 0)
     }
 
-    @Test("a lesson with other-site: kitchen serve starts the second origin, and cors other-site allows it", .timeLimit(.minutes(1)))
+    @Test("a lesson with other-site: kitchen serve starts the second origin, and cors other-site allows it", .timeLimit(.scaledMinutes(1)))
     func otherSite() async throws {
         let lessons = try TemporaryFolder()
         defer { lessons.remove() }

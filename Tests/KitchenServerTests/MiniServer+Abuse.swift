@@ -58,7 +58,7 @@ struct MiniServerAbuseTests {
         }
     }
 
-    @Test("a 10 MB body gets 413 and the server survives", .timeLimit(.minutes(1)))
+    @Test("a 10 MB body gets 413 and the server survives", .timeLimit(.scaledMinutes(1)))
     func tenMegabyteBody() async throws {
         try await withLiveServer { live async throws in
             let port = live.port
@@ -72,7 +72,7 @@ struct MiniServerAbuseTests {
         }
     }
 
-    @Test("1,000 concurrent connections all get an answer or a clean close, and the server answers afterwards", .timeLimit(.minutes(1)))
+    @Test("1,000 concurrent connections all get an answer or a clean close, and the server answers afterwards", .timeLimit(.scaledMinutes(1)))
     func thousandConnections() async throws {
         let count = 1000
         let limit = raiseOpenFileLimit(to: 8192)
@@ -194,7 +194,7 @@ struct MiniServerSlowClientTests {
         return slowest
     }
 
-    @Test("a client that sends the request line one byte per second is disconnected, and others are served meanwhile", .timeLimit(.minutes(1)))
+    @Test("a client that sends the request line one byte per second is disconnected, and others are served meanwhile", .timeLimit(.scaledMinutes(1)))
     func slowRequestLine() async throws {
         try await withLiveServer(limits: Self.shortLimits) { live async throws in
             let port = live.port
@@ -210,7 +210,7 @@ struct MiniServerSlowClientTests {
         }
     }
 
-    @Test("a client that opens a connection and sends nothing is disconnected after the timeout", .timeLimit(.minutes(1)))
+    @Test("a client that opens a connection and sends nothing is disconnected after the timeout", .timeLimit(.scaledMinutes(1)))
     func silentClient() async throws {
         try await withLiveServer(limits: Self.shortLimits) { live async throws in
             let port = live.port
@@ -223,7 +223,7 @@ struct MiniServerSlowClientTests {
         }
     }
 
-    @Test("a client that sends its body one byte per second is disconnected, and others are served meanwhile", .timeLimit(.minutes(1)))
+    @Test("a client that sends its body one byte per second is disconnected, and others are served meanwhile", .timeLimit(.scaledMinutes(1)))
     func slowBody() async throws {
         try await withLiveServer(limits: Self.shortLimits) { live async throws in
             let port = live.port
@@ -239,7 +239,7 @@ struct MiniServerSlowClientTests {
         }
     }
 
-    @Test("the request deadline is per connection: other clients' requests do not reset a slow client's clock", .timeLimit(.minutes(1)))
+    @Test("the request deadline is per connection: other clients' requests do not reset a slow client's clock", .timeLimit(.scaledMinutes(1)))
     func deadlinePerConnection() async throws {
         try await withLiveServer(limits: Self.shortLimits) { live async throws in
             let port = live.port

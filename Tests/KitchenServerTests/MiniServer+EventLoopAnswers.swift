@@ -65,7 +65,7 @@ struct MiniServerEventLoopAnswerTests {
                 defer { socket.close() }
                 socket.send("HEAD /menu/2 HTTP/1.1\r\n\(host)\r\n")
                 // A HEAD response has a Content-Length but no body: read until nothing more comes.
-                let read = socket.readResponse(seconds: 0.5)
+                let read = socket.readResponse(seconds: 0.5 * TestTimeScale.factor)
                 return (RawResponse(read.bytes), read.end)
             }
             let headResponse = try #require(head.0)

@@ -150,7 +150,7 @@ struct MiniServerHTTPSemanticsTests {
                 socket.send("EW /pot HTTP/1.1\r\n\(host)\r\n")
                 var statuses: [Int] = []
                 var bytes: [UInt8] = []
-                while statuses.count < 2, socket.waitReadable(seconds: 5) {
+                while statuses.count < 2, socket.waitReadable(seconds: 5 * TestTimeScale.factor) {
                     var chunk = [UInt8](repeating: 0, count: 65536)
                     let count = chunk.withUnsafeMutableBytes { recv(socket.descriptor, $0.baseAddress, $0.count, 0) }
                     if count <= 0 { break }
@@ -187,7 +187,7 @@ struct MiniServerHTTPSemanticsTests {
         #expect(UnknownMethodCheck.verdict(Array(line.utf8)) == verdict, "\(line.debugDescription)")
     }
 
-    @Test("Expect: 100-continue gets 100 at once, or 413 at once when the announced body is over the limit", .timeLimit(.minutes(1)))
+    @Test("Expect: 100-continue gets 100 at once, or 413 at once when the announced body is over the limit", .timeLimit(.scaledMinutes(1)))
     func expectContinue() async throws {
         try await withLiveServer { live async throws in
             let port = live.port

@@ -141,7 +141,7 @@ struct MiniServerHardeningTests {
 
     // MARK: Item 2: bounded responses and log
 
-    @Test("a route whose result is over the limit gets a 500 naming the limit (bench/hardening measures the RSS)", .timeLimit(.minutes(2)))
+    @Test("a route whose result is over the limit gets a 500 naming the limit (bench/hardening measures the RSS)", .timeLimit(.scaledMinutes(2)))
     func hugeResults() async throws {
         try await withLiveServer { live async throws in
             try DatabaseAccess(path: live.databasePath).withConnection { connection in
@@ -166,7 +166,7 @@ struct MiniServerHardeningTests {
         }
     }
 
-    @Test("the request log keeps the first 16 KB of each body with its full size, and stays within its byte budget", .timeLimit(.minutes(2)))
+    @Test("the request log keeps the first 16 KB of each body with its full size, and stays within its byte budget", .timeLimit(.scaledMinutes(2)))
     func logBounded() async throws {
         try await withLiveServer { live async throws in
             let body = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)

@@ -58,7 +58,7 @@ struct MiniServerRequestLogTests {
         }
     }
 
-    @Test("listeners hear every new entry; clear empties the log", .timeLimit(.minutes(1)))
+    @Test("listeners hear every new entry; clear empties the log", .timeLimit(.scaledMinutes(1)))
     func listenersAndClear() async throws {
         try await withLiveServer { live async throws in
             let heard = Heard()

@@ -12,7 +12,7 @@ struct MiniServerRunawayTests {
     static let policy = SandboxPolicy(timeLimit: 3)
     static let runaway = "route GET /forever = WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) AS n FROM r"
 
-    @Test("with six endless recursive CTEs in flight, /echo and a database GET still answer at once", .timeLimit(.minutes(1)))
+    @Test("with six endless recursive CTEs in flight, /echo and a database GET still answer at once", .timeLimit(.scaledMinutes(1)))
     func sixRunaways() async throws {
         try await withLiveServer(policy: Self.policy) { live async throws in
             for definition in try RouteParser.parse(Self.runaway) {
@@ -51,7 +51,7 @@ struct MiniServerRunawayTests {
         }
     }
 
-    @Test("a write waits for no runaway read, and the next read sees it", .timeLimit(.minutes(1)))
+    @Test("a write waits for no runaway read, and the next read sees it", .timeLimit(.scaledMinutes(1)))
     func writesPassRunaways() async throws {
         try await withLiveServer(policy: Self.policy) { live async throws in
             for definition in try RouteParser.parse(Self.runaway) {

@@ -16,7 +16,7 @@ struct OtherSiteTests {
         return folder
     }
 
-    @Test("it serves the folder and /origins.json; cors other-site allows exactly its origin while it runs", .timeLimit(.minutes(1)))
+    @Test("it serves the folder and /origins.json; cors other-site allows exactly its origin while it runs", .timeLimit(.scaledMinutes(1)))
     func servesAndAllows() async throws {
         let folder = try Self.site()
         defer { folder.remove() }

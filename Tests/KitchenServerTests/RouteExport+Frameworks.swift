@@ -146,7 +146,7 @@ struct RouteExportFrameworkTests {
 
     // 15 minutes, longer under a sanitizer (over 1,100 s under ThreadSanitizer on a loaded machine).
     @Test("the curriculum's route steps: each solution, exported to Flask and run by Python, answers every probe as Kitchen does",
-          .timeLimit(.minutes(Int(15 * TestTimeScale.factor))))
+          .timeLimit(.scaledMinutes(15)))
     func curriculumInFlask() async throws {
         let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(Tools.lessons)
         let lessons = catalog.lessons.filter { $0.steps.contains { $0.check is RouteCheck } }
@@ -154,7 +154,7 @@ struct RouteExportFrameworkTests {
         #expect(proven >= 10, "only \(proven) route steps found")
     }
 
-    @Test("the library lesson's route steps (rules of every kind, auth, owner, login) answer the same in Flask", .timeLimit(.minutes(10)))
+    @Test("the library lesson's route steps (rules of every kind, auth, owner, login) answer the same in Flask", .timeLimit(.scaledMinutes(10)))
     func libraryInFlask() async throws {
         let proven = try await proveRouteSteps(of: [try LibraryLesson.load()])
         #expect(proven >= 2)

@@ -60,7 +60,7 @@ struct RouteExportSourceTests {
 
 @Suite("kitchen routes export and .routes export through the binary", .enabled(if: Tools.kitchen != nil, "needs the kitchen binary"))
 struct KitchenRoutesExportTests {
-    @Test("kitchen routes export flask FILE prints the app; a bad file exits 2, a bad framework 64", .timeLimit(.minutes(1)))
+    @Test("kitchen routes export flask FILE prints the app; a bad file exits 2, a bad framework 64", .timeLimit(.scaledMinutes(1)))
     func commandLine() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -77,7 +77,7 @@ struct KitchenRoutesExportTests {
         #expect(unknown.status == 64, "\(unknown.status) \(unknown.stderr)")
     }
 
-    @Test(".routes export flask at the prompt prints the routes being served; kitchen routes export --lesson prints the saved ones", .timeLimit(.minutes(1)))
+    @Test(".routes export flask at the prompt prints the routes being served; kitchen routes export --lesson prints the saved ones", .timeLimit(.scaledMinutes(1)))
     func atThePrompt() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -97,7 +97,7 @@ struct KitchenRoutesExportTests {
         #expect(saved.stdout.contains(#"@app.get("/menu")"#) && saved.stdout.contains(#"@app.get("/dishes")"#), "\(saved.stdout)")
     }
 
-    @Test("with no routes yet, .routes export suggests a first route on a table of the open database, not of one dataset", .timeLimit(.minutes(1)))
+    @Test("with no routes yet, .routes export suggests a first route on a table of the open database, not of one dataset", .timeLimit(.scaledMinutes(1)))
     func nothingToExport() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }

@@ -39,7 +39,7 @@ struct ServerStopAcceptedConnectionsTests {
     }
 
     @Test("every connection open when the server stops mid-accept is closed, and the process survives",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.scaledMinutes(2)))
     func stopWhileAccepting() async throws {
         let rounds = 6, enough = 400
         let limit = raiseOpenFileLimit(to: 8192)

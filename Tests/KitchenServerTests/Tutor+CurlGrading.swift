@@ -81,7 +81,7 @@ struct TutorCurlGradingTests {
         return (session, "http://127.0.0.1:\(port)/loans")
     }
 
-    @Test("curl's 415 fails the step and says so; curl's 201 passes it", .timeLimit(.minutes(2)))
+    @Test("curl's 415 fails the step and says so; curl's 201 passes it", .timeLimit(.scaledMinutes(2)))
     func curlRequestStep() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
@@ -102,7 +102,7 @@ struct TutorCurlGradingTests {
         #expect(passed.contains("Correct: the server received POST /loans (from curl) and answered 201."), "\(passed)")
     }
 
-    @Test("curl's request passes the step when the learner is next back at the prompt, without .check; a refused one says nothing", .timeLimit(.minutes(2)))
+    @Test("curl's request passes the step when the learner is next back at the prompt, without .check; a refused one says nothing", .timeLimit(.scaledMinutes(2)))
     func curlPassesWithoutCheck() throws {
         let home = try TemporaryFolder()
         defer { home.remove() }
