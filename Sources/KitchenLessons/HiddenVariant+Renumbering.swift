@@ -163,9 +163,12 @@ extension HiddenVariant {
                 CREATE TEMP TABLE kitchen_moved AS
                 SELECT coalesce(r.new, t.rowid) AS kitchen_rowid\(columns.map { ", t." + $0 }.joined())
                 FROM main.\(quoted) AS t LEFT JOIN temp.kitchen_renumber AS r ON r.tbl = \(name) AND r.old = t.rowid
+                ORDER BY kitchen_rowid
                 """)
             try database.execute("DELETE FROM main.\(quoted)")
-            try database.execute("INSERT INTO main.\(quoted) (rowid\(listed)) SELECT kitchen_rowid\(listed) FROM temp.kitchen_moved ORDER BY kitchen_rowid")
+            // The moved rows are stored in the order of their new rowids: read back in that order,
+            // each one is appended, with no sort between.
+            try database.execute("INSERT INTO main.\(quoted) (rowid\(listed)) SELECT kitchen_rowid\(listed) FROM temp.kitchen_moved")
             try database.execute("DROP TABLE temp.kitchen_moved")
             if let alias {
                 let rowidAlias = SQLIdentifier.quote(alias)
