@@ -10,6 +10,8 @@ import KitchenTutor
 struct LearnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learn",
+        // Parsed on its own at start-up (`Kitchen.quickParse`): this skips the completion-request check there.
+        _superCommandName: "kitchen",
         abstract: "Follow the lessons at the prompt."
     )
 
