@@ -77,7 +77,10 @@ public struct ProgressStore: Sendable {
     public func save(_ progress: Progress) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(progress)
-        try AtomicFile.write(Array(data), to: path)
+        let bytes = Array(try encoder.encode(progress))
+        // Resuming a lesson saves progress that has not changed: the file already holds these
+        // very bytes (written durably before), so the two fsyncs of a rewrite are skipped.
+        if let current = try? FileReading.readBytes(path), current == bytes { return }
+        try AtomicFile.write(bytes, to: path)
     }
 }

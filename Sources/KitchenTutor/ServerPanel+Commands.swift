@@ -6,6 +6,7 @@ import KitchenSupport
 extension ServerPanel {
     func commands() -> [DotCommand] {
         [serverCommand(), requestsCommand(), headersCommand(), httpFileCommand(), wireCommand(), routesCommand(), routeCommand(), loadCommand()]
+            .map(awaitingStart)
     }
 
     /// `.server [status|start|stop|restart]`.

@@ -38,6 +38,10 @@ public final class ServerPanel {
         return currentSpec?.inspection == false ? "a request" : "GET /echo"
     }
 
+    /// The start begun before the first prompt, until the prompt has waited for it
+    /// (ServerPanel+Binding.swift).
+    var pendingStart: PendingStart?
+
     /// Several instances behind nginx, after `.server scale N`.
     var instances: InstanceGroup?
     /// `kitchen serve …` for the database served now, for `.server scale` (set by the front end).
@@ -65,6 +69,15 @@ public final class ServerPanel {
     /// Starts listening; returns the line to show in the banner.
     public func start() -> String {
         finishStart(beginStart())
+    }
+
+    /// At the end of `kitchen`: the instances (child processes, nginx and `kitchen serve`) are
+    /// stopped. The servers in this process need no stop: they end with it, the kernel closing
+    /// their sockets, and stopping them first only kept the learner waiting for threads to wind
+    /// down. Nothing is lost: every change a request made is committed (or rolled back by
+    /// SQLite) as it happens, and the learner's routes are saved when defined.
+    public func leave() {
+        stopInstances()
     }
 
     public func stop() {
@@ -154,6 +167,7 @@ public final class ServerPanel {
 
     public func attach(to session: ShellSession) {
         self.session = session
+        session.promptObservers.append { [unowned self, unowned session] in reportStartIfFinished(session) }
         session.lineHandlers.append { [unowned self] session, lines in
             handle(lines, session: session)
         }
@@ -181,6 +195,7 @@ public final class ServerPanel {
     }
 
     public func send(_ request: PromptRequest, session: ShellSession) {
+        awaitStart(session)
         guard let port = frontPort else {
             session.reportFailure("the server is not running; .server start starts it")
             return

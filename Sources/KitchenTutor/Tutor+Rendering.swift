@@ -131,7 +131,9 @@ extension Tutor {
     /// Lesson text with `{{server}}` filled in with the running server's address
     /// (`http://127.0.0.1:PORT` while it is stopped), the one way every front end fills it.
     func fillingPlaceholders(_ text: String) -> String {
-        ServerPlaceholder.filling(text, serverURL: panel?.server.url)
+        // Only text that shows the address waits for a server start still under way.
+        guard ServerPlaceholder.appears(in: text) else { return text }
+        return ServerPlaceholder.filling(text, serverURL: session.flatMap { panel?.startedURL($0) } ?? panel?.server.url)
     }
 
     func updatePrompt() {

@@ -20,7 +20,7 @@ struct Kitchen: ParsableCommand {
         BcryptFunctions.registerEverywhere()
         var command: any ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try quickParse(Array(CommandLine.arguments.dropFirst())) ?? parseAsRoot()
         } catch {
             exit(withError: error)
         }
@@ -32,6 +32,52 @@ struct Kitchen: ParsableCommand {
         } catch {
             // ExitCode, CleanExit, help requests, and any other error as one line (exit 1).
             exit(withError: error)
+        }
+    }
+
+    /// The commands a learner starts many times a day, parsed by their own parser instead of the
+    /// whole tree's, when that parser accepts the arguments as they are.
+    ///
+    /// Why: `parseAsRoot` on the tree always checks for a completion-script request (it parses
+    /// the arguments a second and a third time, with reflection) and builds every level's
+    /// argument set; on a binary this size each first-time type lookup behind that scans ~9,600
+    /// protocol conformances. That was about half of `kitchen sql`'s start-up CPU.
+    ///
+    /// Same result: a subcommand's own parser reads its options exactly as the tree hands them
+    /// to it (`kitchen sql …` to `sql`, and `kitchen …` with no subcommand to the default one,
+    /// `learn`). Anything else goes to the tree, which then gives every message, help screen,
+    /// completion and exit code: help, version and completion requests (refused here up front,
+    /// as the tree's flags), a usage error, a failed validation, another subcommand. Those two
+    /// commands name `kitchen` as their super-command, which is what tells their own parser not to
+    /// look for completion requests (ArgumentParser's `_superCommandName`); in the tree only the
+    /// root's super-command is read, so their help and usage text are unchanged.
+    static func quickParse(_ arguments: [String]) -> (any ParsableCommand)? {
+        guard !arguments.contains(where: isTreeFlag) else { return nil }
+        let command: any ParsableCommand.Type
+        var rest = arguments[...]
+        switch arguments.first {
+        case SQLCommand.configuration.commandName:
+            command = SQLCommand.self
+            rest = rest.dropFirst()
+        case LearnCommand.configuration.commandName:
+            command = LearnCommand.self
+            rest = rest.dropFirst()
+        case let first? where !first.hasPrefix("-"):
+            // Another subcommand (or a stray word): the tree's to dispatch or refuse.
+            return nil
+        default:
+            // No subcommand named: the default one, as the tree would.
+            command = LearnCommand.self
+        }
+        guard let parsed = try? command.parseAsRoot(Array(rest)), type(of: parsed) == command else { return nil }
+        return parsed
+    }
+
+    /// The flags only the whole tree answers: help, version, completion scripts and requests.
+    private static func isTreeFlag(_ argument: String) -> Bool {
+        switch argument {
+        case "-h", "--help", "--version", "--experimental-dump-help": true
+        default: argument.hasPrefix("--generate-completion-script") || argument.hasPrefix("---")
         }
     }
 

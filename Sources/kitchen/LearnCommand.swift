@@ -10,6 +10,8 @@ import KitchenTutor
 struct LearnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learn",
+        // Parsed on its own at start-up (`Kitchen.quickParse`): this skips the completion-request check there.
+        _superCommandName: "kitchen",
         abstract: "Follow the lessons at the prompt."
     )
 
@@ -28,9 +30,10 @@ struct LearnCommand: ParsableCommand {
     func run() throws {
         let home = try KitchenHome.resolve()
         let directory = lessons.resolved
-        // The server binds while the lessons load; the banner waits for it only if it is slower.
+        // The server binds while the lessons load and the first screen is drawn; the prompt does
+        // not wait for it (ServerPanel+Binding.swift).
         let panel = noServer ? nil : ServerPanel(databasePath: nil, port: port ?? 0)
-        let binding = panel?.beginStart()
+        panel?.beginStart()
         // Only lesson files changed since the last start are parsed now; the others when opened.
         let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(directory, index: home.lessonIndexFile)
         let config: TeacherConfig
@@ -50,9 +53,8 @@ struct LearnCommand: ParsableCommand {
         }
         let prompt = PromptLoop(connection: try Connection(path: ":memory:"), home: home)
         let failed = prompt.run(banner: "the back end, one step at a time.") { session in
-            if let panel, let binding {
+            if let panel {
                 panel.attach(to: session)
-                session.output.writeLine(panel.finishStart(binding))
             } else {
                 // Without a server, a request or a route would otherwise read as broken SQL.
                 session.lineHandlers.append { session, lines in
@@ -63,8 +65,11 @@ struct LearnCommand: ParsableCommand {
             }
             tutor.attach(to: session)
             tutor.start()
+            // The server's address last, above the prompt, if it is listening by now; if not, as
+            // soon as it is (ServerPanel+Binding.swift).
+            panel?.reportStartIfFinished(session)
         }
-        panel?.stop()
+        panel?.leave()
         if failed { throw ExitCode.failure }
     }
 }

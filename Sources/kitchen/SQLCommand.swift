@@ -7,6 +7,8 @@ import KitchenSQL
 struct SQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sql",
+        // Parsed on its own at start-up (`Kitchen.quickParse`): this skips the completion-request check there.
+        _superCommandName: "kitchen",
         abstract: "Open a SQL prompt on a scratch in-memory database, or on FILE."
     )
 

@@ -49,6 +49,26 @@ struct ProgressStorePersistence {
         #expect(try files(in: home) == ["progress.json"])
     }
 
+    @Test("saving progress the file already holds leaves the file alone; a change replaces it")
+    func unchangedSaveSkipped() throws {
+        let home = try temporaryFolder()
+        let store = ProgressStore(home: home)
+        func inode() throws -> Int {
+            try #require(try FileManager.default.attributesOfItem(atPath: store.path)[.systemFileNumber] as? Int)
+        }
+        try store.save(sampleProgress())
+        let first = try inode()
+        // A rewrite renames a new file into place (a new inode); the same bytes need none.
+        try store.save(sampleProgress())
+        #expect(try inode() == first)
+        var changed = sampleProgress()
+        changed.currentLesson = "tour"
+        try store.save(changed)
+        #expect(try inode() != first)
+        #expect(store.load().progress == changed)
+        #expect(try files(in: home) == ["progress.json"])
+    }
+
     @Test("the file is JSON a person can read: sorted keys, one per line")
     func readableJSON() throws {
         let home = try temporaryFolder()
