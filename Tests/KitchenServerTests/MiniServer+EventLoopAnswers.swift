@@ -137,7 +137,7 @@ struct MiniServerEventLoopAnswerTests {
                 var statuses: [Int] = []
                 for _ in 0..<20 {
                     socket.send("GET /menu/3 HTTP/1.1\r\n\(host)\r\n")
-                    statuses.append(RawResponse(socket.readResponse(seconds: 5).bytes)?.status ?? 0)
+                    statuses.append(RawResponse(socket.readResponse(seconds: 5 * TestTimeScale.factor).bytes)?.status ?? 0)
                 }
                 return (statuses, !socket.isClosedByPeer(within: 0.2))
             }
@@ -175,10 +175,10 @@ struct MiniServerEventLoopAnswerTests {
                 var seen: [String] = []
                 for price in ["7.25", "8.75"] {
                     socket.send("GET /menu/1 HTTP/1.1\r\n\(host)\r\n")
-                    _ = socket.readResponse(seconds: 5)
+                    _ = socket.readResponse(seconds: 5 * TestTimeScale.factor)
                     try prompt.execute("UPDATE menu_items SET price = \(price) WHERE id = 1")
                     socket.send("GET /menu/1 HTTP/1.1\r\n\(host)\r\n")
-                    seen.append(String(decoding: RawResponse(socket.readResponse(seconds: 5).bytes)?.body ?? [], as: UTF8.self))
+                    seen.append(String(decoding: RawResponse(socket.readResponse(seconds: 5 * TestTimeScale.factor).bytes)?.body ?? [], as: UTF8.self))
                 }
                 return (seen, true)
             }

@@ -21,7 +21,7 @@ struct MiniServerHTTPSemanticsTests {
                 socket.send("HEAD /menu HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n")
                 var all: [UInt8] = []
                 var buffer = [UInt8](repeating: 0, count: 65536)
-                while socket.waitReadable(seconds: 5) {
+                while socket.waitReadable(seconds: 5 * TestTimeScale.factor) {
                     let count = buffer.withUnsafeMutableBytes { recv(socket.descriptor, $0.baseAddress, $0.count, 0) }
                     if count <= 0 { break }
                     all += buffer[0..<count]
@@ -94,15 +94,15 @@ struct MiniServerHTTPSemanticsTests {
                 let socket = try RawSocket.connect(port: port)
                 defer { socket.close() }
                 socket.send("GET /menu/1 HTTP/1.1\r\n\(host)\r\n")
-                let first = RawResponse(socket.readResponse(seconds: 5).bytes)
+                let first = RawResponse(socket.readResponse(seconds: 5 * TestTimeScale.factor).bytes)
                 // The next request on the same connection, its method split over three writes.
                 socket.send("BR")
                 usleep(50_000)
                 socket.send("EW /pot HT")
                 usleep(50_000)
                 socket.send("TP/1.1\r\n\(host)\r\n")
-                let second = RawResponse(socket.readResponse(seconds: 5).bytes)
-                return (first, second, socket.isClosedByPeer(within: 5))
+                let second = RawResponse(socket.readResponse(seconds: 5 * TestTimeScale.factor).bytes)
+                return (first, second, socket.isClosedByPeer(within: 5 * TestTimeScale.factor))
             }
             #expect(first?.status == 200)
             #expect(second?.status == 501, "\(String(describing: second?.status))")
@@ -116,7 +116,7 @@ struct MiniServerHTTPSemanticsTests {
                 socket.send("GE")
                 usleep(50_000)
                 socket.send("T /menu/1 HTTP/1.1\r\n\(host)Connection: close\r\n\r\n")
-                return RawResponse(socket.readResponse(seconds: 5).bytes)
+                return RawResponse(socket.readResponse(seconds: 5 * TestTimeScale.factor).bytes)
             }
             #expect(split?.status == 200)
 
@@ -199,11 +199,11 @@ struct MiniServerHTTPSemanticsTests {
                 // "At once" is causal: the body is not sent until something comes back, so a server
                 // that does not answer 100 by itself sends nothing at all. The wait only has to
                 // outlast a loaded machine, not measure speed.
-                guard socket.waitReadable(seconds: 10) else { return ("", "") }
+                guard socket.waitReadable(seconds: 10 * TestTimeScale.factor) else { return ("", "") }
                 let count = buffer.withUnsafeMutableBytes { recv(socket.descriptor, $0.baseAddress, $0.count, 0) }
                 let first = String(decoding: buffer[0..<max(0, count)], as: UTF8.self)
                 socket.send("hello")
-                return (first, String(decoding: socket.readResponse(seconds: 5).bytes, as: UTF8.self))
+                return (first, String(decoding: socket.readResponse(seconds: 5 * TestTimeScale.factor).bytes, as: UTF8.self))
             }
             #expect(first.hasPrefix("HTTP/1.1 100 Continue\r\n"), "before any body byte was sent: \(first.debugDescription)")
             #expect(later.contains("200 OK") && later.contains("hello"), "\(later)")
@@ -224,8 +224,8 @@ struct MiniServerHTTPSemanticsTests {
                 let socket = try RawSocket.connect(port: port)
                 defer { socket.close() }
                 socket.send("GET /menu/1 HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\n\r\n")
-                let status = RawResponse(socket.readResponse(seconds: 5).bytes)?.status
-                return (status, socket.isClosedByPeer(within: 2))
+                let status = RawResponse(socket.readResponse(seconds: 5 * TestTimeScale.factor).bytes)?.status
+                return (status, socket.isClosedByPeer(within: 2 * TestTimeScale.factor))
             }
             #expect(status == 200)
             #expect(closed, "the connection stayed open")
