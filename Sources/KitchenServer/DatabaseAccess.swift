@@ -41,6 +41,7 @@ public final class DatabaseAccess: @unchecked Sendable {
     private var watcher: (epoch: Int, connection: Connection)?
     private var lastAsked: (stamp: ResponseCache.Stamp, nanoseconds: UInt64)?
     private let versionQuestions = Atomic<Int>(0)
+    private let counterLock = Mutex<(epoch: Int, counter: CommitCounter)?>(nil)
 
     /// How long the data version last asked for is trusted while this process has committed
     /// nothing (`CommitCounter`): only another process's change can go unseen meanwhile.
@@ -185,7 +186,7 @@ public final class DatabaseAccess: @unchecked Sendable {
         guard let path, !isAdopted, path != ":memory:" else { return nil }
         // Counted before the data version is asked for: a commit in between changes the count
         // seen by the next request, which then asks again.
-        let commits = CommitCounter.current
+        let commits = commitCounter(path: path, epoch: epoch).current
         let now = Self.monotonicNanoseconds()
         let interval = UInt64(dataVersionInterval.components.seconds) * 1_000_000_000
             + UInt64(dataVersionInterval.components.attoseconds / 1_000_000_000)
@@ -212,6 +213,16 @@ public final class DatabaseAccess: @unchecked Sendable {
                 lastAsked = nil
                 return nil
             }
+        }
+    }
+
+    /// The commit counter of the file being served, looked up once per file.
+    private func commitCounter(path: String, epoch: Int) -> CommitCounter {
+        counterLock.withLock { counter in
+            if let counter, counter.epoch == epoch { return counter.counter }
+            let found = CommitCounter.forFile(path)
+            counter = (epoch, found)
+            return found
         }
     }
 

@@ -38,7 +38,8 @@ struct BatchedOutputTests {
         output.write("GET / 200 0.1 ms\n")
         try await waitFor { !sink.all.isEmpty }
         #expect(sink.all == ["GET / 200 0.1 ms\n"])
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // Generous: a loaded machine can starve the test itself for seconds.
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 
     @Test("flush writes what is pending at once; past the limit a writer flushes itself")
@@ -56,7 +57,7 @@ struct BatchedOutputTests {
     }
 
     private func waitFor(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(30)
         while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
     }
 }
