@@ -34,6 +34,7 @@ public final class Connection {
         self.sandbox = SandboxGuard(policy: policy)
         sqlite3_extended_result_codes(pointer, 1)
         try installSandbox(policy)
+        countCommits()
     }
 
     deinit {

@@ -1,5 +1,8 @@
 import KitchenSQL
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The server's connections to the database the prompt uses.
 ///
@@ -32,14 +35,26 @@ public final class DatabaseAccess: @unchecked Sendable {
     private let writerLock = Mutex(())
     private var writer: (epoch: Int, connection: Connection)?
 
-    // Guarded by `watcherLock`: a connection that only asks for the data version.
+    // Guarded by `watcherLock`: a connection that only asks for the data version, and what it
+    // said last.
     private let watcherLock = Mutex(())
     private var watcher: (epoch: Int, connection: Connection)?
+    private var lastAsked: (stamp: ResponseCache.Stamp, nanoseconds: UInt64)?
+    private let versionQuestions = Atomic<Int>(0)
+    private let counterLock = Mutex<(epoch: Int, counter: CommitCounter)?>(nil)
 
-    public init(path: String?, policy: SandboxPolicy = .standard) {
+    /// How long the data version last asked for is trusted while this process has committed
+    /// nothing (`CommitCounter`): only another process's change can go unseen meanwhile.
+    public let dataVersionInterval: Duration
+
+    public init(path: String?, policy: SandboxPolicy = .standard, dataVersionInterval: Duration = .milliseconds(1)) {
         self.currentPath = path
         self.policy = policy
+        self.dataVersionInterval = dataVersionInterval
     }
+
+    /// How many times `PRAGMA data_version` was asked for (for tests).
+    public var dataVersionQuestions: Int { versionQuestions.load(ordering: .relaxed) }
 
     public var path: String? { filesLock.withLock { _ in currentPath } }
 
@@ -158,12 +173,28 @@ public final class DatabaseAccess: @unchecked Sendable {
         return try body(reader.connection)
     }
 
-    /// What a cached response must match to be served: the file and its data version.
-    /// Nil when it cannot be known (no file, an adopted copy): nothing is cached then.
+    /// What a cached response must match to be served: the file, its data version and this
+    /// process's commits. Nil when it cannot be known (no file, an adopted copy): nothing is
+    /// cached then.
+    ///
+    /// A commit through any of this process's connections (the prompt's, a route's) changes the
+    /// stamp at once (`CommitCounter`). Another process's commit changes the data version, which
+    /// is asked for again when the last answer is older than `dataVersionInterval` (1 ms), so
+    /// `PRAGMA data_version` runs at most about once a millisecond under load, not per request.
     func currentStamp() -> ResponseCache.Stamp? {
         let (path, epoch) = file
         guard let path, !isAdopted, path != ":memory:" else { return nil }
+        // Counted before the data version is asked for: a commit in between changes the count
+        // seen by the next request, which then asks again.
+        let commits = commitCounter(path: path, epoch: epoch).current
+        let now = Self.monotonicNanoseconds()
+        let interval = UInt64(dataVersionInterval.components.seconds) * 1_000_000_000
+            + UInt64(dataVersionInterval.components.attoseconds / 1_000_000_000)
         return watcherLock.withLock { _ -> ResponseCache.Stamp? in
+            if let lastAsked, lastAsked.stamp.epoch == epoch, lastAsked.stamp.commits == commits,
+               now >= lastAsked.nanoseconds, now - lastAsked.nanoseconds < interval {
+                return lastAsked.stamp
+            }
             do {
                 if watcher?.epoch != epoch {
                     watcher = nil
@@ -173,12 +204,32 @@ public final class DatabaseAccess: @unchecked Sendable {
                     try opened.refuseWrites()
                     watcher = (epoch, opened)
                 }
-                return ResponseCache.Stamp(epoch: epoch, version: try watcher!.connection.dataVersion())
+                versionQuestions.wrappingAdd(1, ordering: .relaxed)
+                let stamp = ResponseCache.Stamp(epoch: epoch, version: try watcher!.connection.dataVersion(), commits: commits)
+                lastAsked = (stamp, now)
+                return stamp
             } catch {
                 watcher = nil
+                lastAsked = nil
                 return nil
             }
         }
+    }
+
+    /// The commit counter of the file being served, looked up once per file.
+    private func commitCounter(path: String, epoch: Int) -> CommitCounter {
+        counterLock.withLock { counter in
+            if let counter, counter.epoch == epoch { return counter.counter }
+            let found = CommitCounter.forFile(path)
+            counter = (epoch, found)
+            return found
+        }
+    }
+
+    private static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 
     /// Answers a GET from the cache when the database has not changed since the response was

@@ -58,7 +58,8 @@ enum RequestGate {
 
     /// Why `host` does not name this server, or nil when it does.
     static func hostProblem(_ host: String, port: Int) -> String? {
-        let wanted = "use 127.0.0.1:\(port) or localhost:\(port)"
+        // Made only for an answer: every request passes here (~1% of the server's CPU under wrk).
+        var wanted: String { "use 127.0.0.1:\(port) or localhost:\(port)" }
         let value = host.lowercased()
         var name = value
         var givenPort: Int?

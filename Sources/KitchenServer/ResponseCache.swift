@@ -8,13 +8,19 @@ import Synchronization
 /// from the server, the prompt or another process, changes the data version and so makes
 /// every entry stale at once. Bounded in entries and bytes; large responses are not kept.
 final class ResponseCache: Sendable {
-    /// The database file (`DatabaseAccess`'s epoch) and its data version.
+    /// The database file (`DatabaseAccess`'s epoch), its data version, and the commits this
+    /// process had made (`CommitCounter`) when the data version was asked for.
     struct Stamp: Equatable, Sendable {
         var epoch: Int
         var version: Int64
+        var commits: UInt64 = 0
 
+        /// Stamps taken on two threads at once may each be ahead in one part; such a pair only
+        /// costs a miss (a hit needs an equal stamp).
         func isNewer(than other: Stamp) -> Bool {
-            epoch != other.epoch ? epoch > other.epoch : version > other.version
+            if epoch != other.epoch { return epoch > other.epoch }
+            if version != other.version { return version > other.version }
+            return commits > other.commits
         }
     }
 

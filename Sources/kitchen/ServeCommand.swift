@@ -92,20 +92,25 @@ struct ServeCommand: ParsableCommand {
             try runInstances(instances, path: path)
             return
         }
-        let server = MiniServer(database: DatabaseAccess(path: path))
+        // An instance shares its database with other processes (the other instances) that write to
+        // it all the time: it asks for the data version on every request. Alone, it trusts the
+        // version for 1 ms while this process commits nothing (a learner's sqlite3 is slower).
+        let server = MiniServer(database: DatabaseAccess(path: path, dataVersionInterval: instance == nil ? .milliseconds(1) : .zero))
         server.secrets.configure(spec?.secrets ?? [:])
         server.routes.replaceAll(PracticeRoutes.routes(for: spec, learnerRoutes: learnerRoutes, sessions: server.sessions, secrets: server.secrets))
         if let sessions, let storage = SessionStore.Storage(rawValue: sessions) { server.sessions.storage = storage }
-        let output = FileDescriptorOutput(descriptor: 1)
+        // One line per request, written in batches (within 10 ms), as nginx buffers its access log.
+        let output = BatchedOutput(FileDescriptorOutput(descriptor: 1))
         if let instance {
             try runAsInstance(instance, server: server, output: output)
             return
         }
         server.log.onRecord { entry in
             let milliseconds = (entry.durationMilliseconds * 100).rounded() / 100
-            output.write("\(entry.method) \(entry.target.terminalSafeLine) \(entry.status) \(milliseconds) ms\n")
+            var lines = "\(entry.method) \(entry.target.terminalSafeLine) \(entry.status) \(milliseconds) ms\n"
             // Why a route failed, for the learner watching this window (the client got only a 500).
-            for line in entry.explanation ?? [] { output.write("  " + line.terminalSafeLine + "\n") }
+            for line in entry.explanation ?? [] { lines += "  " + line.terminalSafeLine + "\n" }
+            output.write(lines)
         }
         kitchen_sigint_install()
         let started: (port: Int, note: String?)
@@ -115,6 +120,7 @@ struct ServeCommand: ParsableCommand {
             throw RuntimeError("\(error)")
         }
         output.write("http://127.0.0.1:\(started.port)\n")
+        output.flush()
         if let note = started.note { printError(note) }
         let otherSite = OtherSite()
         if let folder = spec?.otherSiteDirectory {
@@ -129,11 +135,12 @@ struct ServeCommand: ParsableCommand {
             await otherSite.stop(beside: server)
             await server.stop()
         }
+        output.flush()
     }
 
     /// One of several instances: tagged with its name, accepting requests forwarded by the
     /// balancer, reporting each request as a JSON line to the process that started it.
-    func runAsInstance(_ name: String, server: MiniServer, output: FileDescriptorOutput) throws {
+    func runAsInstance(_ name: String, server: MiniServer, output: BatchedOutput) throws {
         server.instance.name = name
         server.instance.frontPort = behind
         server.log.onRecord { entry in output.write(entry.jsonLine + "\n") }
@@ -141,8 +148,10 @@ struct ServeCommand: ParsableCommand {
         let started: (port: Int, note: String?)
         do { started = try Blocking.run { try await server.start(port: 0) } } catch { throw RuntimeError("\(error)") }
         output.write("http://127.0.0.1:\(started.port)\n")
+        output.flush()
         while !TerminationSignals.received() { usleep(50_000) }
         try? Blocking.run { await server.stop() }
+        output.flush()
     }
 
     /// `--instances N`: N instances of this same command behind nginx, until Ctrl-C or SIGTERM.

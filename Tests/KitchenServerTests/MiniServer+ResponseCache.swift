@@ -128,6 +128,48 @@ struct MiniServerResponseCacheTests {
         }
     }
 
+    @Test("cache hits ask SQLite for the data version at most once per interval; this process's commits are seen at once all the same")
+    func dataVersionAskedOncePerInterval() async throws {
+        // An hour: only the commit count can make the change below visible.
+        try await withLiveServer(dataVersionInterval: .seconds(3600)) { live async throws in
+            #expect(try await live.send("GET", "/menu/1").status == 200)
+            let counter = CommitCounter.forFile(live.databasePath)
+            let commitsBefore = counter.current
+            let asked = live.server.database.dataVersionQuestions
+            for _ in 0..<20 { #expect(try await live.send("GET", "/menu/1").status == 200) }
+            let questions = live.server.database.dataVersionQuestions - asked
+            #expect(UInt64(questions) <= counter.current - commitsBefore + 1, "\(questions) questions for 20 cache hits")
+            let prompt = try Connection(path: live.databasePath)
+            for price in [12.5, 13.75] {
+                try prompt.execute("UPDATE menu_items SET price = \(price) WHERE id = 1")
+                #expect(try await live.send("GET", "/menu/1").json?["price"] == .number(price))
+            }
+            #expect(try await live.send("PATCH", "/menu/1", json: #"{"price": 14.0}"#).status == 200)
+            #expect(try await live.send("GET", "/menu/1").json?["price"] == .number(14.0))
+        }
+    }
+
+    @Test("a change from another process (sqlite3) is seen once the data version is asked again: by the next request at the default interval",
+          .enabled(if: Tools.find("sqlite3") != nil, "needs the sqlite3 shell"))
+    func writeFromAnotherProcess() async throws {
+        let sqlite3 = try #require(Tools.find("sqlite3"))
+        try await withLiveServer { live async throws in
+            for price in [21.5, 22.25, 23.0] {
+                #expect(try await live.send("GET", "/menu/1").status == 200)
+                let ran = try await onOwnThread { try runProgram(sqlite3, [live.databasePath, "UPDATE menu_items SET price = \(price) WHERE id = 1"]) }
+                #expect(ran.status == 0, "\(ran.stderr)")
+                #expect(try await live.send("GET", "/menu/1").json?["price"] == .number(price))
+            }
+        }
+        try await withLiveServer(dataVersionInterval: .milliseconds(300)) { live async throws in
+            #expect(try await live.send("GET", "/menu/1").status == 200)
+            let ran = try await onOwnThread { try runProgram(sqlite3, [live.databasePath, "UPDATE menu_items SET price = 31.5 WHERE id = 1"]) }
+            #expect(ran.status == 0, "\(ran.stderr)")
+            try await Task.sleep(for: .milliseconds(350))
+            #expect(try await live.send("GET", "/menu/1").json?["price"] == .number(31.5))
+        }
+    }
+
     @Test("switching to another database file drops the cached responses")
     func switchingFiles() async throws {
         try await withLiveServer { live async throws in

@@ -123,10 +123,11 @@ final class LiveServer: Sendable {
         self.databasePath = databasePath
     }
 
-    static func start(limits: ServerLimits = ServerLimits(), policy: SandboxPolicy = .standard) async throws -> LiveServer {
+    static func start(limits: ServerLimits = ServerLimits(), policy: SandboxPolicy = .standard,
+                      dataVersionInterval: Duration = .milliseconds(1)) async throws -> LiveServer {
         let folder = try TemporaryFolder()
         let path = try PracticeDatabase.create(in: folder)
-        let server = MiniServer(database: DatabaseAccess(path: path, policy: policy), limits: limits)
+        let server = MiniServer(database: DatabaseAccess(path: path, policy: policy, dataVersionInterval: dataVersionInterval), limits: limits)
         server.routes.replaceAll(PracticeRoutes.routes(for: PracticeDatabase.spec))
         let started = try await server.start(port: 0)
         return LiveServer(server: server, port: started.port, folder: folder, databasePath: path)
@@ -161,8 +162,9 @@ final class LiveServer: Sendable {
 }
 
 /// Starts a live server, runs `body`, and stops the server even when `body` throws.
-func withLiveServer(limits: ServerLimits = ServerLimits(), policy: SandboxPolicy = .standard, _ body: (LiveServer) async throws -> Void) async throws {
-    let live = try await LiveServer.start(limits: limits, policy: policy)
+func withLiveServer(limits: ServerLimits = ServerLimits(), policy: SandboxPolicy = .standard, dataVersionInterval: Duration = .milliseconds(1),
+                    _ body: (LiveServer) async throws -> Void) async throws {
+    let live = try await LiveServer.start(limits: limits, policy: policy, dataVersionInterval: dataVersionInterval)
     do {
         try await body(live)
         await live.stop()
