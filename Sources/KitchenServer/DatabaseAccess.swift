@@ -1,8 +1,7 @@
+import Dispatch
 import KitchenSQL
+import KitchenSupport
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The server's connections to the database the prompt uses.
 ///
@@ -187,9 +186,8 @@ public final class DatabaseAccess: @unchecked Sendable {
         // Counted before the data version is asked for: a commit in between changes the count
         // seen by the next request, which then asks again.
         let commits = commitCounter(path: path, epoch: epoch).current
-        let now = Self.monotonicNanoseconds()
-        let interval = UInt64(dataVersionInterval.components.seconds) * 1_000_000_000
-            + UInt64(dataVersionInterval.components.attoseconds / 1_000_000_000)
+        let now = DispatchTime.now().uptimeNanoseconds
+        let interval = UInt64(max(0, dataVersionInterval.nanoseconds))
         return watcherLock.withLock { _ -> ResponseCache.Stamp? in
             if let lastAsked, lastAsked.stamp.epoch == epoch, lastAsked.stamp.commits == commits,
                now >= lastAsked.nanoseconds, now - lastAsked.nanoseconds < interval {
@@ -224,12 +222,6 @@ public final class DatabaseAccess: @unchecked Sendable {
             counter = (epoch, found)
             return found
         }
-    }
-
-    private static func monotonicNanoseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 
     /// Answers a GET from the cache when the database has not changed since the response was

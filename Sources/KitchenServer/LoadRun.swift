@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Histogram
+import KitchenSupport
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -132,8 +133,7 @@ public enum LoadRunner {
     }
 
     static func nanoseconds(until deadline: ContinuousClock.Instant) -> Int {
-        let left = deadline - ContinuousClock.now
-        return max(1, Int(left.components.seconds) * 1_000_000_000 + Int(left.components.attoseconds / 1_000_000_000))
+        max(1, Int((deadline - ContinuousClock.now).nanoseconds))
     }
 
     /// A failure in a few words, so a thousand refused connections make one line.

@@ -1,4 +1,5 @@
 import Dispatch
+import KitchenSupport
 import Synchronization
 
 /// An `OutputSink` that gathers what is written and passes it on to another sink in batches: the
@@ -44,8 +45,7 @@ public final class BatchedOutput: OutputSink, Sendable {
         case .nothing: break
         case .writeNow: flush()
         case .schedule:
-            let nanoseconds = Int(delay.components.seconds) * 1_000_000_000 + Int(delay.components.attoseconds / 1_000_000_000)
-            queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [self] in
+            queue.asyncAfter(deadline: .now() + .nanoseconds(Int(delay.nanoseconds))) { [self] in
                 pending.withLock { $0.isScheduled = false }
                 flush()
             }
