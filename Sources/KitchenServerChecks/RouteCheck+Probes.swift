@@ -25,6 +25,25 @@ extension RouteCheck {
         return parts.joined(separator: "/")
     }
 
+    /// The target with its `index`-th "/"-separated part (0 is the empty one before the first
+    /// "/") replaced.
+    static func target(_ target: String, replacingPart index: Int, with segment: String) -> String {
+        var parts = target.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.indices.contains(index) else { return target }
+        parts[index] = segment
+        return parts.joined(separator: "/")
+    }
+
+    /// Where the path's last parameter is in the target, and the number there: the 12 of
+    /// `/orders/12/items` for `/orders/:id/items`, as of `/orders/12` for `/orders/:id`. Nil when
+    /// the path has no parameter or the target has no number in its place.
+    var numberedParameter: (part: Int, id: Int64)? {
+        guard let index = PathPattern(path).segments.lastIndex(where: { if case .parameter = $0 { true } else { false } }) else { return nil }
+        let parts = target.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.indices.contains(index + 1), let id = Int64(parts[index + 1]) else { return nil }
+        return (index + 1, id)
+    }
+
     /// The target with its last segment replaced by an id no table has.
     static func missingTarget(_ target: String) -> String {
         self.target(target, withLast: "987654321")
@@ -118,14 +137,17 @@ extension RouteCheck {
         return false
     }
 
-    /// For an item route whose target ends in a number: a second existing id (catches a hard-coded
-    /// id), a missing id between existing ones (catches `WHERE id >= :id`) and id 0, found by asking
-    /// the reference route about the ids around the target.
+    /// For a route whose target has a number where its path's last parameter is (`/orders/12` for
+    /// `/orders/:id`, and `/orders/12/items` for `/orders/:id/items`): a second existing id
+    /// (catches a hard-coded id), a missing id between existing ones (catches `WHERE id >= :id`)
+    /// and id 0, found by asking the reference route about the ids around the target. A nested
+    /// list answers an empty list, not 404, for an id with no rows: every id counts as existing
+    /// there, and the nearest other id is the second.
     func itemProbes(for reference: RouteDefinition, routes: [RouteDefinition], context: GradingContext) throws -> (probes: [Probe], secondTarget: String?) {
-        guard isItemRoute, let last = target.split(separator: "/").last, let id = Int64(last) else { return ([], nil) }
+        guard let (part, id) = numberedParameter else { return ([], nil) }
         let session = reference.requiresAuth ? user : nil
         func probe(_ name: String, _ candidate: Int64) -> Probe {
-            Probe(name: name, method: method, input: example, sessionUser: session, target: Self.target(target, withLast: String(candidate)))
+            Probe(name: name, method: method, input: example, sessionUser: session, target: Self.target(target, replacingPart: part, with: String(candidate)))
         }
         var exists: [Int64: Bool] = [:]
         let lowest = max(1, id - 12)

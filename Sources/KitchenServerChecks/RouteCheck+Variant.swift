@@ -20,13 +20,13 @@ extension RouteCheck {
         guard method == "GET" else { return nil }
         let session = reference.requiresAuth ? user : nil
         var probes = [Probe(name: Self.variantProbeName, method: method, input: example, sessionUser: session)]
-        if isItemRoute, let last = target.split(separator: "/").last, let id = Int64(last) {
+        if let (part, id) = numberedParameter {
             // The nearest ids (up to six, within 12 of the target's, as the item probes look) where the
             // reference finds a row on the variant.
             var found = 0
             for distance: Int64 in 1...12 where found < 6 {
                 for candidate in [id - distance, id + distance] where candidate > 0 && found < 6 {
-                    let other = Self.target(target, withLast: String(candidate))
+                    let other = Self.target(target, replacingPart: part, with: String(candidate))
                     let probe = Probe(name: "a valid request for \(other), on other data (the hidden variant: other rows and ids)",
                                       method: method, input: example, sessionUser: session, target: other)
                     if try sendOnVariant(probe, routes: referenceRoutes, context: context).entry.status < 300 {
