@@ -60,11 +60,25 @@ extension LessonRun {
     /// since the step began. It must go to the reference's resource; and when the reference sends
     /// several requests there (a DELETE, then the same DELETE again to see the 404), the learner's
     /// first ones are the way there, not wrong attempts: an attempt once as many were sent.
+    /// When the reference's first request there is conditional (`If-None-Match`, `If-Match`, …),
+    /// its validator was copied from an earlier answer, so getting that answer is one more request
+    /// on the way.
     static func isAttempt(request text: String, sent: [String], reference: String) -> Bool {
         guard let wanted = resource(of: reference) else { return true }
         guard resource(of: text) == wanted else { return false }
-        let needed = requests(in: reference).filter { resource(of: $0) == wanted }.count
+        let there = requests(in: reference).filter { resource(of: $0) == wanted }
+        let needed = there.count + (there.first.map(isConditional) == true ? 1 : 0)
         return sent.filter { resource(of: $0) == wanted }.count >= needed
+    }
+
+    /// Whether a request sends a precondition header (RFC 9110 §13.1), in block form
+    /// (`If-None-Match: "tag"` on a line of its own) or the prompt's (`If-None-Match:'"tag"'`).
+    static func isConditional(_ request: String) -> Bool {
+        let preconditions = ["if-none-match:", "if-match:", "if-modified-since:", "if-unmodified-since:"]
+        return request.split(whereSeparator: { $0 == "\n" || $0 == " " }).contains { word in
+            let word = word.lowercased()
+            return preconditions.contains { word.hasPrefix($0) }
+        }
     }
 
     /// The requests of an HTTP answer: its parts between lines that start with `###`.

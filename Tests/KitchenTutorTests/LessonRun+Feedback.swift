@@ -88,6 +88,17 @@ struct LessonRunFeedback {
         #expect(LessonRun.requests(in: login).count == 2)
         #expect(!LessonRun.isAttempt(request: "GET /orders", sent: ["GET /orders"], reference: login))
         #expect(LessonRun.isAttempt(request: "POST /login {}", sent: ["POST /login {}"], reference: login))
+        // A conditional request's tag comes from an answer: the plain GET that fetches it is on
+        // the way (the caching lesson tells the learner to send it first); the next one counts.
+        let conditional = "GET /menu/12\nIf-None-Match: \"154d1c3ef8ddfb0a\"\n"
+        #expect(!LessonRun.isAttempt(request: "GET /menu/12", sent: ["GET /menu/12"], reference: conditional))
+        #expect(LessonRun.isAttempt(request: "GET /menu/12", sent: ["GET /menu/12", "GET /menu/12"], reference: conditional))
+        #expect(LessonRun.isAttempt(request: "GET /menu/12 If-None-Match:'\"x\"'", sent: ["GET /menu/12", "GET /menu/12 If-None-Match:'\"x\"'"], reference: conditional))
+        // A reference that changes the resource first already has its way there.
+        let afterPatch = "PATCH /menu/12 {\"price\": 10.5}\n###\n" + conditional
+        #expect(LessonRun.isAttempt(request: "GET /menu/12 If-None-Match:'\"x\"'", sent: ["PATCH /menu/12 price:=10.5", "GET /menu/12 If-None-Match:'\"x\"'"], reference: afterPatch))
+        #expect(LessonRun.isConditional("PATCH /menu/3 If-Match:'\"t\"' price:=4"))
+        #expect(!LessonRun.isConditional("GET /menu/12\nX-If-None-Match: 1"))
     }
 
     @Test("a bare option letter or number on a choice step is its answer; not elsewhere")
