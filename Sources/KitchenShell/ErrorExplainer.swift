@@ -80,6 +80,28 @@ public enum ErrorExplainer {
         guard let schema else { return advice }
         let parts = name.split(separator: ".").map(String.init)
         let columnName = parts.last ?? name
+        let holders = schema.tables.filter { $0.columns.contains { $0.lowercased() == columnName.lowercased() } }.map(\.name)
+        let words = Self.words(outsideQuotes: sql)
+        // A SELECT cut short (a route's SQL whose next lines were not indented under it, a
+        // FROM forgotten): no table is read, so every column is "no such column".
+        if words.first == "SELECT", !words.contains("FROM") {
+            let source: String
+            if parts.count == 2 {
+                let table = schema.table(named: parts[0])?.name
+                source = table.map { ": perhaps SELECT … FROM \($0)" } ?? ": \(name) needs a table called \(parts[0]) (FROM some_table AS \(parts[0]))"
+            } else if holders.count == 1 {
+                source = ": it is a column of \(holders[0]), so perhaps SELECT … FROM \(holders[0])"
+            } else {
+                source = holders.isEmpty ? "" : ": \(columnName) is a column of \(holders.prefix(3).joined(separator: ", "))"
+            }
+            advice.append("This SELECT has no FROM, so it reads no table to take \(columnName) from\(source).")
+            return advice
+        }
+        // `oi.id` where nothing is called oi: the alias was never given (FROM order_items AS oi).
+        if parts.count == 2, schema.table(named: parts[0]) == nil, !words.contains(parts[0].uppercased()) {
+            advice.append("Nothing in this statement is called \(parts[0]): give a table that name after it (FROM \(holders.first ?? "table") AS \(parts[0])), or write the table's own name.")
+            return advice
+        }
         var candidates = schema.allColumnNames
         if parts.count == 2, let table = schema.table(named: parts[0]) {
             candidates = table.columns
@@ -87,14 +109,48 @@ public enum ErrorExplainer {
             let mentioned = schema.tables.filter { sql.lowercased().contains($0.name.lowercased()) }
             if !mentioned.isEmpty { candidates = mentioned.flatMap(\.columns) }
         }
-        if let nearest = Suggestions.nearest(to: columnName, among: candidates) {
+        if let nearest = Suggestions.nearest(to: columnName, among: candidates), nearest.lowercased() != columnName.lowercased() {
             advice.append("Did you mean \(nearest)?")
+        } else if parts.count == 1, !holders.isEmpty {
+            // The column exists, in a table this statement does not read.
+            advice.append("\(columnName) is a column of \(holders.prefix(3).joined(separator: ", ")), which this statement does not read: add it to FROM or JOIN it.")
         }
         let mentioned = schema.tables.filter { sql.lowercased().contains($0.name.lowercased()) }
         for table in mentioned.prefix(3) {
             advice.append("Columns of \(table.name): \(table.columns.joined(separator: ", ")).")
         }
         return advice
+    }
+
+    /// The statement's words in upper case, without quoted text, identifiers and comments: enough
+    /// to tell whether a keyword or a name is there. A word just before a dot keeps the dot
+    /// (`oi.id` gives `OI.` and `ID`): it uses a name, it does not give one.
+    static func words(outsideQuotes sql: String) -> [String] {
+        var words: [String] = []
+        var word = ""
+        var quote: Character?
+        var previous: Character = " "
+        var comment = false
+        for character in sql {
+            if comment {
+                if character == "\n" { comment = false }
+                continue
+            }
+            if let open = quote {
+                if character == open || (open == "[" && character == "]") { quote = nil }
+                continue
+            }
+            if character.isLetter || character.isNumber || character == "_" {
+                word.append(character)
+            } else {
+                if !word.isEmpty { words.append(word.uppercased() + (character == "." ? "." : "")); word = "" }
+                if character == "-" && previous == "-" { comment = true }
+                if "'\"`[".contains(character) { quote = character }
+            }
+            previous = character
+        }
+        if !word.isEmpty { words.append(word.uppercased()) }
+        return words
     }
 
     static func syntaxError(near token: String, sql: String, offset: Int?) -> [String] {

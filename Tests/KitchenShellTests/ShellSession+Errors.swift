@@ -108,6 +108,27 @@ struct ShellSessionErrorTests {
         #expect(shell.errors.text.contains("Hint: Columns of menu_items: id, name, price."))
     }
 
+    @Test("no such column in a SELECT without FROM, with an alias never given, or from a table not read, says which")
+    func noSuchColumnExplainsWhy() throws {
+        let cutShort = try ShellHarness(setup: Self.tables)
+        cutShort.type("SELECT name, price;")
+        #expect(cutShort.errors.text.contains("This SELECT has no FROM, so it reads no table to take name from: it is a column of menu_items, so perhaps SELECT … FROM menu_items."), "\(cutShort.errors.text)")
+        #expect(!cutShort.errors.text.contains("Did you mean name?"))
+        let cutShortAlias = try ShellHarness(setup: Self.tables)
+        cutShortAlias.type("SELECT oi.quantity, m.name;")
+        #expect(cutShortAlias.errors.text.contains("This SELECT has no FROM, so it reads no table to take quantity from: oi.quantity needs a table called oi (FROM some_table AS oi)."), "\(cutShortAlias.errors.text)")
+        let alias = try ShellHarness(setup: Self.tables)
+        alias.type("SELECT oi.quantity FROM orders WHERE 'oi' <> '';")
+        #expect(alias.errors.text.contains("Nothing in this statement is called oi: give a table that name after it (FROM orders AS oi), or write the table's own name."), "\(alias.errors.text)")
+        let given = try ShellHarness(setup: Self.tables)
+        given.type("SELECT o.prize FROM orders o;")
+        #expect(!given.errors.text.contains("Nothing in this statement is called"), "\(given.errors.text)")
+        let notRead = try ShellHarness(setup: Self.tables)
+        notRead.type("SELECT name FROM orders;")
+        #expect(notRead.errors.text.contains("name is a column of menu_items, which this statement does not read: add it to FROM or JOIN it."), "\(notRead.errors.text)")
+        #expect(!notRead.errors.text.contains("Did you mean name?"))
+    }
+
     @Test("no such table names the nearest table and lists them all")
     func noSuchTableLists() throws {
         let shell = try ShellHarness(setup: Self.tables)
