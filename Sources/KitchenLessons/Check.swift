@@ -20,6 +20,12 @@ public protocol Check: Sendable {
     /// Whether two answers are the same answer, for recognising a known-wrong one
     /// (a choice's letter and its text are the same answer).
     func isSameAnswer(_ first: Answer, _ second: Answer) -> Bool
+
+    /// The database the next step starts from, when this step's solution is not SQL: each step
+    /// starts from the setup plus every earlier step's solution, so a review posted in one step
+    /// is on the page in the next. `bytes` is this step's start (step `index`, 0-based). Nil,
+    /// the default: the solution is SQL, and runs as such.
+    func databaseAfterSolution(_ solution: String, from bytes: [UInt8], lesson: Lesson, step index: Int, policy: SandboxPolicy) throws -> [UInt8]?
 }
 
 extension Check {
@@ -27,6 +33,7 @@ extension Check {
     public var presentation: [String] { [] }
     public var answerKind: AnswerKind { .sql }
     public func isSameAnswer(_ first: Answer, _ second: Answer) -> Bool { first.normalized == second.normalized }
+    public func databaseAfterSolution(_ solution: String, from bytes: [UInt8], lesson: Lesson, step index: Int, policy: SandboxPolicy) throws -> [UInt8]? { nil }
 }
 
 /// A named check kind and how to build it from a step's `check:` options.

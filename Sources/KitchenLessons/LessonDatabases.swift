@@ -56,9 +56,17 @@ public final class LessonDatabases {
         let needsWork = index > 0 || step.setupSQL != nil
         if needsWork {
             let database = try Connection.inMemory(copying: previous, policy: policy)
-            if index > 0 {
+            let earlier = index > 0 ? lesson.steps[index - 1] : nil
+            if let earlier, let after = try earlier.check.databaseAfterSolution(earlier.solution, from: previous, lesson: lesson, step: index - 1, policy: policy) {
+                // Requests, sent to the lesson's server: what they changed is kept.
+                if after != previous {
+                    try database.restore(from: after)
+                } else if step.setupSQL == nil {
+                    indexOnlyChanges[index] = []
+                }
+            } else if let earlier {
                 // Earlier solutions may fail on purpose (an sql-error step); their effect is what counts.
-                let run = AnswerRun.run(Answer(lesson.steps[index - 1].solution), on: database)
+                let run = AnswerRun.run(Answer(earlier.solution), on: database)
                 if step.setupSQL == nil, run.error == nil || run.writes.isEmpty, run.writes.allSatisfy(Self.changesOnlyAnIndex) {
                     indexOnlyChanges[index] = run.writes
                 }

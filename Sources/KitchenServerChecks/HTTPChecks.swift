@@ -47,9 +47,27 @@ public enum HTTPChecks {
     /// `POST /orders`), so requests are graded on the lesson's server plus these.
     static func earlierRoutes(_ context: GradingContext) -> [RouteDefinition] {
         guard let index = context.lesson.steps.firstIndex(where: { $0.id == context.step.id }) else { return [] }
-        return context.lesson.steps[..<index]
+        return earlierRoutes(in: context.lesson, before: index)
+    }
+
+    static func earlierRoutes(in lesson: Lesson, before index: Int) -> [RouteDefinition] {
+        lesson.steps[..<index]
             .filter { $0.check.answerKind == .routes }
             .flatMap { (try? RouteParser.parse($0.solution)) ?? [] }
+    }
+
+    /// What an HTTP step's solution leaves for the next step (`Check.databaseAfterSolution`): its
+    /// requests sent in order to the lesson's server on a copy of the step's start, with the
+    /// routes the step's requests would meet (earlier route steps', and any the solution defines).
+    static func databaseAfterRequests(_ solution: String, from bytes: [UInt8], lesson: Lesson, step index: Int, policy: SandboxPolicy) throws -> [UInt8] {
+        let parts: (routes: [RouteDefinition]?, requests: [PromptRequest])
+        do { parts = try HTTPAnswer.parts(in: Answer(solution)) } catch {
+            throw LessonProblem(file: lesson.file, line: lesson.steps[index].line, message: "the solution of step '\(lesson.steps[index].id)' cannot be sent: \(error)")
+        }
+        let server = InProcessServer(database: try Connection.inMemory(copying: bytes, policy: policy), spec: lesson.server,
+                                     extraRoutes: earlierRoutes(in: lesson, before: index) + (parts.routes ?? []))
+        _ = try server.send(parts.requests)
+        return try server.withConnection { try $0.serialize() }
     }
 
     /// A fresh in-process server for the step: its database copy, the lesson's server and the

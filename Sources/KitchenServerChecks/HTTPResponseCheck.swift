@@ -27,6 +27,10 @@ struct HTTPResponseCheck: Check {
 
     var answerKind: AnswerKind { .http }
 
+    func databaseAfterSolution(_ solution: String, from bytes: [UInt8], lesson: Lesson, step index: Int, policy: SandboxPolicy) throws -> [UInt8]? {
+        try HTTPChecks.databaseAfterRequests(solution, from: bytes, lesson: lesson, step: index, policy: policy)
+    }
+
     /// Said before any request: no path of any dataset, the step's task names what to send.
     static let noAnswer = "No answer yet: send the request this step asks for (from the prompt, or with curl)."
 

@@ -18,6 +18,10 @@ struct HTTPStateCheck: Check {
 
     var answerKind: AnswerKind { .http }
 
+    func databaseAfterSolution(_ solution: String, from bytes: [UInt8], lesson: Lesson, step index: Int, policy: SandboxPolicy) throws -> [UInt8]? {
+        try HTTPChecks.databaseAfterRequests(solution, from: bytes, lesson: lesson, step: index, policy: policy)
+    }
+
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
         let requests: [PromptRequest]
         // The routes that answer the learner's requests: at the prompt the learner's own (the

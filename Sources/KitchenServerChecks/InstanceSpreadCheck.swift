@@ -28,6 +28,10 @@ struct InstanceSpreadCheck: Check {
 
     var answerKind: AnswerKind { .http }
 
+    func databaseAfterSolution(_ solution: String, from bytes: [UInt8], lesson: Lesson, step index: Int, policy: SandboxPolicy) throws -> [UInt8]? {
+        try HTTPChecks.databaseAfterRequests(solution, from: bytes, lesson: lesson, step: index, policy: policy)
+    }
+
     func grade(_ answer: Answer, in context: GradingContext) throws -> Verdict {
         guard let wanted = try HTTPChecks.reference(context).log.last else { return .fail("the step has no reference request") }
         let received: [LoggedRequest]
