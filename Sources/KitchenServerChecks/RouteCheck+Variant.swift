@@ -57,6 +57,16 @@ extension RouteCheck {
             return failure(exchange, reference: reference, [shape])
         }
         let want = try? JSONValue.parse(expected.entry.responseBody)
+        if want == nil || (try? JSONValue.parse(learner.entry.responseBody)) == nil {
+            // A page (an `html` route): the same text, or it was copied from today's rows.
+            guard let page = RouteOptionChecks.pageDifference(expected: expected.entry.responseBody, actual: learner.entry.responseBody),
+                  try sendOnVariant(probe, routes: referenceRoutes, context: context).entry.responseBody == expected.entry.responseBody
+            else { return nil }
+            return failure(exchange, reference: reference, [
+                "on other data \(page)",
+                "a route must compute its page from the data: no text copied from today's rows",
+            ])
+        }
         let sortSQL = referenceSQL(in: referenceRoutes)
         var differences = Self.valueDifferences(want, Self.alignedWithinTies(want, try? JSONValue.parse(learner.entry.responseBody), sortSQL: sortSQL))
         guard !differences.isEmpty else { return nil }

@@ -25,6 +25,29 @@ struct RouteCheckVariantTests {
         #expect(failed.explanation.contains("the response has 3 items; expected 5"), "\(failed.explanation)")
     }
 
+    @Test("a page (html lines) with today's rows written in fails on the hidden variant; the template over the rows passes")
+    func literalPage() async throws {
+        let reference = """
+            route GET /shelf-a-page
+              html <ul>{{#rows}}<li>{{title}} ({{author}})</li>{{/rows}}</ul>
+              sql SELECT title, author FROM books WHERE shelf = 'A' ORDER BY year
+            end
+            """
+        let lesson = try LibraryLesson.withRouteStep(check: "kind: route\nroute: GET /shelf-a-page", solution: reference)
+        let passed = try await lesson.grade(reference, step: "extra")
+        #expect(passed.passed, "\(passed.explanation)")
+        let literal = """
+            route GET /shelf-a-page
+              html <ul><li>Middlemarch (George Eliot)</li><li>Dune (Frank Herbert)</li><li>Beloved (Toni Morrison)</li></ul>
+              sql SELECT 1
+            end
+            """
+        let failed = try await lesson.grade(literal, step: "extra")
+        #expect(!failed.passed, "every probe on the step's data gets the same page")
+        #expect(failed.explanation.contains(RouteCheck.variantProbeName), "\(failed.explanation)")
+        #expect(failed.explanation.contains("on other data the page differs from character"), "\(failed.explanation)")
+    }
+
     @Test("books that tie under the reference's ORDER BY may come in any order; a tie-break the reference has must be there")
     func tiesTheTaskLeavesOpen() async throws {
         let reference = "route GET /by-shelf = SELECT title, shelf FROM books ORDER BY shelf"
