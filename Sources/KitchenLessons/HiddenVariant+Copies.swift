@@ -171,7 +171,7 @@ extension HiddenVariant {
 
     /// The value each column of a copy takes, as SQL over the original row (`@@` stands for the
     /// original's alias in step 2). Text is kept where the copies may share it and a mark would
-    /// split what belongs together; it gets `' (v)'` appended where a copy must differ:
+    /// split what belongs together; it gets `copyMark` appended where a copy must differ:
     ///
     /// - a foreign key keeps its value (it names a parent row);
     /// - a column in a UNIQUE constraint or index is marked (a copy with the same text would be
@@ -182,6 +182,11 @@ extension HiddenVariant {
     /// - dates and times (`2024-03-15`, `2024-03-15 12:30`, `19:30`) are kept, so date functions
     ///   read them;
     /// - other text (names, descriptions) is marked, so a copy is another thing.
+    /// What marks a copy's text. Its `<` and `&` are what an HTML page must escape: a page route
+    /// that writes a value raw (`{{{name}}}` where the task wants it escaped) differs on the
+    /// variant's copies even when no text today has either.
+    static let copyMark = " <v&>"
+
     static func copiedValues(of table: CopiedTable, columns: [String], in database: Connection) throws -> [String] {
         let quoted = SQLIdentifier.quote(table.name)
         let foreign = Set(try database.fetchAll("SELECT \"from\" FROM pragma_foreign_key_list(?)", arguments: [.text(table.name)])
@@ -196,7 +201,7 @@ extension HiddenVariant {
         return try columns.map { column in
             let quotedColumn = SQLIdentifier.quote(column)
             let original = "@@" + quotedColumn
-            let marked = "CASE WHEN typeof(\(original)) = 'text' THEN \(original) || ' (v)' ELSE \(original) END"
+            let marked = "CASE WHEN typeof(\(original)) = 'text' THEN \(original) || \(sqlString(copyMark)) ELSE \(original) END"
             if foreign.contains(column.lowercased()) { return original }
             if unique.contains(column.lowercased()) { return marked }
             let counts = try database.fetchAll("""

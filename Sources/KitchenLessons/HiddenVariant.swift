@@ -5,7 +5,7 @@ import KitchenSQL
 /// ids does not. Deterministic, so `kitchen lessons test` gives the same verdict every run.
 ///
 /// 1. Every table gets copies of every third row, related to each other as their originals are
-///    (`copyRows`: a copied parent has copied children), with `' (v)'` appended to text that must
+///    (`copyRows`: a copied parent has copied children), with `' <v&>'` appended to text that must
 ///    differ (rows that would break a constraint are skipped), and their numbers moved by one (see
 ///    `perturbNumbers`), so a result right only for today's values (an average that happens to be
 ///    a whole number, where integer division gives it too) differs.

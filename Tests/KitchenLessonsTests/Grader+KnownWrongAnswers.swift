@@ -41,14 +41,14 @@ struct GraderKnownWrongAnswers {
         #expect(verdict.summary == "This step is broken, not your answer: test.yaml:\(line): the solution of step 'only' fails: no such column: missing_column")
     }
 
-    @Test("the hidden variant copies every third row with ' (v)' appended to its text, keeping constraints, then renumbers ids")
+    @Test("the hidden variant copies every third row with ' <v&>' appended to its text, keeping constraints, then renumbers ids")
     func hiddenVariant() throws {
         let lesson = try parseLesson(lessonYAML(steps: [stepYAML(check: "kind: sql-result", solution: "SELECT 1")],
                                                 variant: "UPDATE items SET price = price + 100 WHERE id = 1;"))
         let databases = LessonDatabases(lesson: lesson)
         let variant = try Connection.inMemory(copying: try databases.variant(ofStep: 0))
         let names = try variant.fetchAll("SELECT name FROM items ORDER BY name").compactMap { $0[0].textValue }
-        #expect(names == ["Juice", "Pasta", "Pizza", "Salad", "Salad (v)", "Soup", "Tea", "Tea (v)"])
+        #expect(names == ["Juice", "Pasta", "Pizza", "Salad", "Salad <v&>", "Soup", "Tea", "Tea <v&>"])
         #expect(try variant.fetchAll("SELECT price FROM items WHERE name = 'Pizza'") == [[.real(112)]], "variant SQL sees the step's ids")
         #expect(try variant.fetchAll("SELECT name FROM items WHERE id = 1") != [[.text("Pizza")]], "then ids are renumbered")
         let start = try Connection.inMemory(copying: try databases.start(ofStep: 0))

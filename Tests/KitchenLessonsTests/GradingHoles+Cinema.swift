@@ -87,12 +87,12 @@ struct GradingHolesCinema {
         // The mechanism, on this data: every copied genre and film has what its original has.
         let variant = try HiddenVariant.beforeRenumbering(from: try LessonDatabases(lesson: lesson).start(ofStep: 0), extraSQL: nil, policy: .standard, lesson: lesson)
         let childless = try variant.fetchAll("""
-            SELECT g.name FROM genres AS g WHERE g.name LIKE '% (v)' AND NOT EXISTS (SELECT 1 FROM films WHERE genre_id = g.id)
+            SELECT g.name FROM genres AS g WHERE g.name LIKE '% <v&>' AND NOT EXISTS (SELECT 1 FROM films WHERE genre_id = g.id)
             UNION ALL
-            SELECT f.title FROM films AS f WHERE f.title LIKE '% (v)' AND NOT EXISTS (SELECT 1 FROM screenings WHERE film_id = f.id)
+            SELECT f.title FROM films AS f WHERE f.title LIKE '% <v&>' AND NOT EXISTS (SELECT 1 FROM screenings WHERE film_id = f.id)
             """)
         #expect(childless.isEmpty, "copies without children: \(childless)")
-        #expect(try variant.fetchAll("SELECT count(*) FROM films AS f JOIN genres AS g ON g.id = f.genre_id WHERE g.name = 'Horror (v)'")
+        #expect(try variant.fetchAll("SELECT count(*) FROM films AS f JOIN genres AS g ON g.id = f.genre_id WHERE g.name = 'Horror <v&>'")
                 == [[.integer(2)]], "the copy of Horror has copies of both horror films")
         #expect(try variant.fetchAll("PRAGMA foreign_key_check").isEmpty)
     }
@@ -131,7 +131,7 @@ struct GradingHolesCinema {
         #expect(verdict.summary.contains("hidden variant"), "\(verdict.explanation)")
         let variant = try Connection.inMemory(copying: try LessonDatabases(lesson: lesson).variant(ofStep: step))
         #expect(try variant.fetchAll("SELECT DISTINCT rating FROM films ORDER BY rating") == [[.text("12A")], [.text("15")], [.text("PG")], [.text("U")]])
-        #expect(try variant.fetchAll("SELECT count(*) FROM films WHERE title LIKE '% (v)'") != [[.integer(0)]], "titles are unique: copies are marked")
-        #expect(try variant.fetchAll("SELECT count(*) FROM screenings WHERE starts_at LIKE '%(v)'") == [[.integer(0)]], "dates stay dates")
+        #expect(try variant.fetchAll("SELECT count(*) FROM films WHERE title LIKE '% <v&>'") != [[.integer(0)]], "titles are unique: copies are marked")
+        #expect(try variant.fetchAll("SELECT count(*) FROM screenings WHERE starts_at LIKE '%<v&>'") == [[.integer(0)]], "dates stay dates")
     }
 }

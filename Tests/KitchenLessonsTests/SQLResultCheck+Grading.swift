@@ -128,8 +128,8 @@ struct SQLResultCheckGrading {
         let verdict = grader.grade("VALUES ('Pizza'), ('Soup'), ('Tea'), ('Pasta'), ('Juice'), ('Salad');")
         #expect(!verdict.passed)
         #expect(verdict.summary.contains("hidden variant"))
-        #expect(verdict.details.contains("  - Tea (v)"))
-        #expect(verdict.details.contains("  - Salad (v)"))
+        #expect(verdict.details.contains("  - Tea <v&>"))
+        #expect(verdict.details.contains("  - Salad <v&>"))
     }
 
     @Test("variant: same skips the hidden variant, so a fixed answer may pass")

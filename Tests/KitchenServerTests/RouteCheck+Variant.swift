@@ -46,6 +46,12 @@ struct RouteCheckVariantTests {
         #expect(!failed.passed, "every probe on the step's data gets the same page")
         #expect(failed.explanation.contains(RouteCheck.variantProbeName), "\(failed.explanation)")
         #expect(failed.explanation.contains("on other data the page differs from character"), "\(failed.explanation)")
+        // No title or author has < or & today, so writing one raw changes nothing there; the
+        // variant's copies are marked with both.
+        let raw = reference.replacing("{{title}}", with: "{{{title}}}")
+        let unescaped = try await lesson.grade(raw, step: "extra")
+        #expect(!unescaped.passed, "{{{title}}} writes the copies' marks raw")
+        #expect(unescaped.explanation.contains("&lt;v&amp;&gt;"), "\(unescaped.explanation)")
     }
 
     @Test("books that tie under the reference's ORDER BY may come in any order; a tie-break the reference has must be there")
