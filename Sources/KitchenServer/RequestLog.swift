@@ -151,6 +151,9 @@ public final class RequestLog: Sendable {
         }
     }
 
+    /// How many entries were ever recorded (cleared or dropped ones too): the id the last one got.
+    public var recordedCount: Int { state.withLock { $0.nextID - 1 } }
+
     /// The bytes the log holds now (as `byteBudget` counts them).
     public var byteCount: Int { state.withLock { $0.bytes } }
 

@@ -15,8 +15,16 @@ extension ServerPanel {
                 throw CommandError("\(error)")
             }
             session.output.writeLine(session.style.dim("Sending \(plan.requests) × \(plan.method) \(plan.target) over \(min(plan.connections, plan.requests)) connections (at most \(plan.timeLimitSeconds) s)…"))
+            let recordedBefore = server.log.recordedCount
             let result = try Blocking.run { try await LoadRunner.run(plan) }
             for line in LoadReport.lines(result, style: session.style) { session.output.writeLine(line) }
+            // Instances report their requests in batches (within 10 ms): the step is checked once
+            // the log holds every answered request, or after a short wait for any that never come
+            // (an answer nginx gave itself).
+            let deadline = ContinuousClock.now + .milliseconds(500)
+            while server.log.recordedCount - recordedBefore < result.answered, ContinuousClock.now < deadline {
+                try? Blocking.run { try await Task.sleep(for: .milliseconds(2)) }
+            }
             // The requests count for the step like one typed at the prompt (the step is checked now).
             if let common = result.statuses.max(by: { $0.value < $1.value }) {
                 onRequestSent?(PromptRequest(method: plan.method, target: plan.target, headers: plan.headers, body: plan.body),

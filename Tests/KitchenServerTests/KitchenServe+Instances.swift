@@ -189,6 +189,9 @@ struct KitchenPromptScaleTests {
         #expect(text.contains("[instance 1]") && text.contains("[instance 2]"), "\(text.suffix(3000))")
         #expect((text + output.stderr).contains("No answer named an instance"), "the first .check, with one server, fails: \(text.suffix(3000))")
         #expect(text.contains("Correct: 20 × GET /menu answered by instances 1, 2"), "\(text.suffix(3000))")
+        // Checked right after the load, once every instance has reported its requests (they
+        // write them in batches): all 20 count, not those reported by then.
+        #expect(text.contains("Correct: 20 × GET /menu answered by instances 1, 2. Step passed!"), "\(text.suffix(3000))")
         #expect(output.stderr.contains("this machine only"), "\(output.stderr)")
         #expect(text.contains("One server again"))
         #expect(output.status == 1, "the refused .load counts as a failure in batch mode")

@@ -164,11 +164,13 @@ enum LibraryLesson {
     }
 
     /// The lesson with one extra route step whose solution is `solution` and whose check is `check`.
-    static func withRouteStep(check: String, solution: String) throws -> Lesson {
+    /// It starts from the data the earlier steps' solutions leave (lend-a-book lent book 7 to
+    /// member 3), then `setup`.
+    static func withRouteStep(check: String, solution: String, setup: String? = nil) throws -> Lesson {
         let step = """
 
               - id: extra
-                title: Extra
+                title: Extra\(setup.map { "\n    setup: \"\($0)\"" } ?? "")
                 text: A route step of the test.
                 task: Write the route.
                 check:

@@ -135,7 +135,9 @@ struct RouteCheckProbesTests {
               sql SELECT m.name, COUNT(l.id) AS loans FROM members m LEFT JOIN loans l ON l.member_id = m.id WHERE m.id = :current_user_id GROUP BY m.id
             end
             """
-        let lesson = try LibraryLesson.withRouteStep(check: "kind: route\nroute: GET /me/summary\nuser: 1\nother-user: 2\nusers: [3]", solution: route)
+        // Member 3 borrowed book 7 in the lesson's lend-a-book step: the loan is taken back.
+        let lesson = try LibraryLesson.withRouteStep(check: "kind: route\nroute: GET /me/summary\nuser: 1\nother-user: 2\nusers: [3]", solution: route,
+                                                     setup: "DELETE FROM loans WHERE member_id = 3")
         expectPasses(try await lesson.grade(route, step: "extra"))
         let inner = route.replacingOccurrences(of: "LEFT JOIN", with: "JOIN")
         expectFails(try await lesson.grade(inner, step: "extra"), probe: "the valid request as user 3", "the response has 0 items; expected 1")
@@ -154,7 +156,7 @@ struct RouteCheckProbesTests {
         expectPasses(try await lesson.grade(route, step: "extra"))
         let noOwner = route.replacingOccurrences(of: "  owner SELECT member_id FROM loans WHERE id = :id\n", with: "")
         expectFails(try await lesson.grade(noOwner, step: "extra"), probe: "someone else's session", "expected status 403, got 200")
-        // An owner check that lets member 3 (who has no loans) through everything.
+        // An owner check that lets member 3 (whose one loan is not loan 3) through everything.
         let leaky = route.replacingOccurrences(of: "owner SELECT member_id FROM loans WHERE id = :id",
                                                with: "owner SELECT CASE WHEN :current_user_id > 2 THEN :current_user_id ELSE member_id END FROM loans WHERE id = :id")
         expectFails(try await lesson.grade(leaky, step: "extra"), probe: "the valid request as user 3", "expected status 403, got 200")
