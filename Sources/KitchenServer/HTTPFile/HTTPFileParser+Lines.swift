@@ -66,7 +66,16 @@ extension HTTPFileParser {
         } else if !looksLikeURL(first) {
             return .failure(.init(message: "expected a request line (METHOD URL, e.g. GET /menu), a variable (@name = value), a comment (# …) or ###; got: \(line)"))
         }
-        if urlWords.count > 1, urlWords.last!.uppercased().hasPrefix("HTTP/") { urlWords = urlWords.dropLast() }
+        if let version = urlWords.dropFirst().firstIndex(where: { $0.uppercased().hasPrefix("HTTP/") }) {
+            // The version is the one the client sends: Kitchen's client speaks HTTP/1.1 only, so
+            // another (JetBrains sends `HTTP/2` and `HTTP/2 (Prior Knowledge)` as such) is
+            // refused rather than sent as 1.1.
+            let written = urlWords[version...].joined(separator: " ")
+            guard written.uppercased() == "HTTP/1.1" else {
+                return .failure(.init(message: "\(written): Kitchen sends every request as HTTP/1.1 (its server speaks nothing else); write HTTP/1.1 or leave the version out"))
+            }
+            urlWords = urlWords[..<version]
+        }
         guard looksLikeURL(urlWords.first!) else {
             return .failure(.init(message: "expected a URL after \(method) (a path such as /menu, http://localhost/menu or {{host}}/menu); got: \(urlWords.joined(separator: " "))"))
         }
