@@ -199,6 +199,9 @@ enum ShorthandItems {
                 request.textFields.append((name, value))
             } else if let colon = item.firstIndex(of: ":") {
                 request.headers.append(.init(name: String(item[..<colon]), value: String(item[item.index(after: colon)...])))
+            } else if item.uppercased().hasPrefix("HTTP/") {
+                // A request line copied from curl -v, a log or an .http file.
+                return .failure(.init(text: "\(item): leave the version out; the prompt sends every request as HTTP/1.1 (GET /menu/1)"))
             } else {
                 return .failure(.init(text: "cannot read \(item): use name=text, name:=json, Header:value or name==query"))
             }

@@ -138,6 +138,12 @@ struct PromptRequestParserTests {
         #expect(request.header("Content-Type") == nil)
     }
 
+    @Test("a version copied onto the request line is refused with what to type", arguments: ["GET /menu/1 HTTP/1.1", "GET /menu/1 HTTP/2"])
+    func versionOnTheLine(_ line: String) {
+        let message = PromptRequestParser.parse([line]).invalidMessage
+        #expect(message?.hasSuffix(": leave the version out; the prompt sends every request as HTTP/1.1 (GET /menu/1)") == true, "\(message ?? "complete")")
+    }
+
     @Test("a := value that is not JSON is refused with the reason")
     func httpieBadJSON() {
         let message = PromptRequestParser.parse(["POST /orders qty:=two"]).invalidMessage
