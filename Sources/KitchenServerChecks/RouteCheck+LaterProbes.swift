@@ -9,6 +9,9 @@ import KitchenSupport
 /// - the valid request with each input that **only the learner's route declares** (an `optional
 ///   patient_id` beside `:current_user_id`, so any client books in another patient's name): no
 ///   probe made from the reference sends it, so the learner's route was never asked about it;
+/// - a write route's valid request **twice** on one server: the second POST of the same booking
+///   meets the first (409 from a UNIQUE constraint), where `INSERT OR REPLACE` overwrites it,
+///   silently deleting the row that was there; a second DELETE finds nothing (404);
 /// - a request the learner's **rule** refused with 422 where the reference let it through to the
 ///   database, which refused it (a FOREIGN KEY: no doctor 5 today), sent again on the hidden
 ///   variant, where such a row exists: a bound copied from today's ids (`doctor_id integer 1..4`)
@@ -26,15 +29,18 @@ extension RouteCheck {
                 return (failure(exchange, reference: reference, [problem]), probes.count)
             }
         }
+        if let problem = try twiceProblem(reference: reference, learnerRoutes: learnerRoutes, referenceRoutes: referenceRoutes, context: context) {
+            return (problem, probes.count + 2)
+        }
         let refusedByRule = earlier.filter(Self.refusedByRuleWhereDatabaseRefused).prefix(3)
         for exchange in refusedByRule {
             if let problem = try otherDataProblem(exchange.probe, on: { try context.freshVariant() }, reference: reference,
                                                   learnerRoutes: learnerRoutes, referenceRoutes: referenceRoutes, context: context,
                                                   advice: "your rule refuses a value that only today's data has no row for; on other data that row exists. Bounds come from the task, not from today's ids: a FOREIGN KEY already refuses a row that does not exist (422)") {
-                return (problem, probes.count + refusedByRule.count)
+                return (problem, probes.count + 2 + refusedByRule.count)
             }
         }
-        return (nil, probes.count + refusedByRule.count)
+        return (nil, probes.count + (method == "GET" ? 0 : 2) + refusedByRule.count)
     }
 
     /// The valid request with each input the learner's route declares and the reference's does
@@ -78,6 +84,39 @@ extension RouteCheck {
             if let maximum = rule.maximumLength, length > maximum { return nil }
             return .string(String(repeating: "x", count: length))
         }
+    }
+
+    /// The valid request of a write route twice in a row on one server per route set: the status
+    /// of each, then the database afterwards.
+    func twiceProblem(reference: RouteDefinition, learnerRoutes: [RouteDefinition], referenceRoutes: [RouteDefinition],
+                      context: GradingContext) throws -> Verdict? {
+        guard method != "GET" else { return nil }
+        let probe = Probe(name: "", method: method, input: example, sessionUser: reference.requiresAuth ? user : nil)
+        let learnerServer = InProcessServer(database: try context.freshCopy(), spec: context.lesson.server, extraRoutes: learnerRoutes)
+        let referenceServer = InProcessServer(database: try context.freshCopy(), spec: context.lesson.server, extraRoutes: referenceRoutes)
+        for index in 1...2 {
+            var shown = probe
+            shown.name = index == 1 ? "the valid request, once" : "the same valid request again, right after the first (on the same data)"
+            let learnerRequest = request(for: shown, on: learnerServer)
+            guard let learner = try learnerServer.send([learnerRequest]).first,
+                  let expected = try referenceServer.send([request(for: shown, on: referenceServer)]).first else {
+                throw HTTPAnswer.Problem(description: "no response")
+            }
+            let exchange = Exchange(probe: shown, request: learnerRequest, learner: learner, expected: expected)
+            if learner.status != expected.status {
+                let why = expected.status == 409 ? " (the data already holds this row: a UNIQUE constraint refuses it, where INSERT OR REPLACE or OR IGNORE hides the clash)" : ""
+                return failure(exchange, reference: reference, ["expected status \(expected.status), got \(learner.status)\(why)"])
+            }
+            let differences = try learnerServer.withConnection { learnerDatabase in
+                try referenceServer.withConnection { referenceDatabase in
+                    try SQLStateCheck(queries: [], tables: tables).compare(learner: learnerDatabase, reference: referenceDatabase)
+                }
+            }
+            if let differences {
+                return failure(exchange, reference: reference, ["the database is not as it should be afterwards: " + differences.joined(separator: " ")])
+            }
+        }
+        return nil
     }
 
     /// A probe both routes refused with the same 4xx, the learner's by a rule (its answer names

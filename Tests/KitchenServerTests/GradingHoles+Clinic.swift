@@ -111,6 +111,32 @@ struct GradingHolesClinic {
         ], step: "book", in: lesson)
     }
 
+    @Test("INSERT OR REPLACE (or OR IGNORE) where a second booking of the same slot must clash, and a pattern looser than the one-of, fail")
+    func clashesAndPatterns() async throws {
+        let lesson = try lesson()
+        let rules = ["auth", "required doctor_id integer 1..", "required day date", Self.slotRule, "optional note text length ..200"]
+        for verb in ["INSERT OR REPLACE", "INSERT OR IGNORE"] {
+            let route = block("POST /appointments", rules + [
+                "sql \(verb) INTO appointments (patient_id, doctor_id, day, slot, note) VALUES (:current_user_id, :doctor_id, :day, :slot, :note) RETURNING *",
+            ])
+            try await expectFails(route, step: "book", in: lesson, saying: ["the same valid request again, right after the first", "expected status 409"])
+        }
+        // The reference's second booking is refused; an honest route that checks the clash itself passes too.
+        try await expectPasses([
+            block("POST /appointments", rules + [
+                "sql INSERT INTO appointments (patient_id, doctor_id, day, slot, note) VALUES (:current_user_id, :doctor_id, :day, :slot, :note) RETURNING id, patient_id, doctor_id, day, slot, status, note",
+            ]),
+        ], step: "book", in: lesson)
+        let halfHours = block("PATCH /appointments/:id", ["auth", Self.ownerLine, "required slot text pattern [0-9]{2}:[03]0",
+                                                         "sql UPDATE appointments SET slot = :slot WHERE id = :id RETURNING *"])
+        try await expectFails(halfHours, step: "move", in: lesson, saying: [#"slot "20:30", which matches the pattern, at a boundary of your rule"#, "expected status 422, got 200"])
+        // A pattern exactly as strict as the list passes.
+        try await expectPasses([
+            block("PATCH /appointments/:id", ["auth", Self.ownerLine, "required slot text pattern (09|10):(00|30)",
+                                              "sql UPDATE appointments SET slot = :slot WHERE id = :id RETURNING *"]),
+        ], step: "move", in: lesson)
+    }
+
     @Test("honest spellings of the GET routes pass: operands swapped, IN, aliases, positions, another column order, an extra tie-break")
     func honestLists() async throws {
         let lesson = try lesson()
