@@ -130,3 +130,27 @@ extension RouteCheck {
         return true
     }
 }
+
+extension RouteCheck {
+    /// A route step whose solution refuses the step's own valid request, or whose valid GET
+    /// finds nothing, grades little: every probe compares refusals or empty lists, so a route
+    /// that always answers 403 or `[]` passes most of them (the step's `user` does not own the
+    /// target, the example names a day with no rows). An item route's 404 is allowed: its probes
+    /// ask the ids around the target too.
+    func selfTest(in context: GradingContext) throws -> [String] {
+        let referenceRoutes: [RouteDefinition]
+        do { referenceRoutes = try RouteParser.parse(context.step.solution) } catch { return [] }
+        guard let reference = referenceRoutes.first(where: { $0.key == "\(method) \(PathPattern(path))" }) else { return [] }
+        let probe = Probe(name: "a valid request", method: method, input: example, sessionUser: reference.requiresAuth ? user : nil)
+        let answer = try sendReference(probe, routes: referenceRoutes, context: context).entry
+        // An item route may name a row that is not there on purpose (a discontinued dish answers
+        // 404): its probes still ask the ids around it, where rows are.
+        if answer.status >= 400 && !(answer.status == 404 && numberedParameter != nil) {
+            return ["the solution answers the step's valid request (\(method) \(target)) with \(answer.status): every probe then compares refusals; give an example (and target, user) the solution accepts"]
+        }
+        if method == "GET", numberedParameter == nil, case .array(let items)? = try? JSONValue.parse(answer.responseBody), items.isEmpty {
+            return ["the solution answers the step's valid request (\(method) \(target)) with an empty list: a route that answers [] passes the valid request; give an example that finds rows"]
+        }
+        return []
+    }
+}

@@ -155,6 +155,24 @@ struct GradingHolesClinic {
         ], step: "doctor-appointments", in: lesson)
     }
 
+    @Test("a route step whose solution refuses its own valid request (the user owns nothing there), or finds nothing, is reported by the self-test")
+    func routeStepThatGradesRefusals() async throws {
+        let notTheOwner = Self.yaml.replacingOccurrences(of: "      target: /appointments/3\n      example: '{\"slot\": \"10:30\"}'\n      user: 3",
+                                                        with: "      target: /appointments/3\n      example: '{\"slot\": \"10:30\"}'\n      user: 2")
+        let emptyDay = notTheOwner.replacingOccurrences(of: #"example: '{"day": "2024-05-03"}'"#, with: #"example: '{"day": "2024-06-01"}'"#)
+        #expect(emptyDay != Self.yaml)
+        let lesson = try lesson(emptyDay)
+        let outcomes = try await onOwnThread { LessonSelfTest().run(lesson) }
+        let move = try #require(outcomes.first { $0.stepID == "move" })
+        #expect(move.problems.contains { $0.contains("answers the step's valid request (PATCH /appointments/3) with 403") }, "\(move.problems)")
+        let schedule = try #require(outcomes.first { $0.stepID == "schedule" })
+        #expect(schedule.problems.contains { $0.contains("with an empty list") }, "\(schedule.problems)")
+        // A 404 on an item route's target is allowed (the ids around it are probed): the other steps are sound.
+        for outcome in outcomes where !["move", "schedule"].contains(outcome.stepID) {
+            #expect(!outcome.problems.contains { $0.contains("answers the step's valid request") }, "\(outcome.stepID): \(outcome.problems)")
+        }
+    }
+
     @Test("an http-state step whose solution changes nothing is reported by the self-test: any refused request would pass it")
     func stateStepThatChangesNothing() async throws {
         // The cancel step moved after the route step whose PATCH /appointments/:id (with auth)
