@@ -155,6 +155,30 @@ struct GradingHolesClinic {
         ], step: "doctor-appointments", in: lesson)
     }
 
+    @Test("honest requests pass the HTTP steps: headers on their own lines, another key order, a PUT of the whole row, a mistake sent before the right request")
+    func honestRequests() async throws {
+        let lesson = try lesson()
+        try await expectPasses([
+            "GET /appointments/5\nAccept: application/json",
+            "GET /appointments/6\n###\nGET /appointments/5",
+        ], step: "look-up", in: lesson)
+        try await expectPasses([
+            "PATCH /appointments/7\nContent-Type: application/json\n\n{\"status\":\"cancelled\"}",
+            #"PUT /appointments/7 {"patient_id": 1, "doctor_id": 1, "day": "2024-05-03", "slot": "09:00", "status": "cancelled", "note": null}"#,
+            #"PATCH /appointments/7 {"status": "canceled"}"# + "\n###\n" + #"PATCH /appointments/7 {"status": "cancelled"}"#,
+        ], step: "cancel", in: lesson)
+        try await expectPasses([
+            #"POST /appointments {"slot": "10:00", "day": "2024-05-06", "doctor_id": 3, "patient_id": 2}"#,
+            #"POST /appointments {"patient_id": 2, "doctor_id": 3, "day": "2024-05-06", "slot": "10:3"}"# + "\n###\n"
+                + #"POST /appointments {"patient_id": 2, "doctor_id": 3, "day": "2024-05-06", "slot": "10:00"}"#,
+        ], step: "book-by-request", in: lesson)
+        // Still refused: a right request followed by a stray one, and the booking in text where numbers are asked.
+        try await expectFails(#"PATCH /appointments/7 {"status": "cancelled"}"# + "\n###\n" + #"PATCH /appointments/9 {"note": "late"}"#,
+                              step: "cancel", in: lesson, saying: ["rows of appointments"])
+        try await expectFails(#"POST /appointments {"patient_id": "2", "doctor_id": "3", "day": "2024-05-06", "slot": "10:00"}"#,
+                              step: "book-by-request", in: lesson, saying: ["the body is"])
+    }
+
     @Test("a route step whose solution refuses its own valid request (the user owns nothing there), or finds nothing, is reported by the self-test")
     func routeStepThatGradesRefusals() async throws {
         let notTheOwner = Self.yaml.replacingOccurrences(of: "      target: /appointments/3\n      example: '{\"slot\": \"10:30\"}'\n      user: 3",
