@@ -65,6 +65,23 @@ public final class GradingContext: @unchecked Sendable {
         return try Connection.inMemory(copying: bytes, policy: policy)
     }
 
+    /// A fresh copy of the hidden variant before its ids are renumbered: the copied rows, moved
+    /// numbers, the lesson's `variant` SQL and the parent with no children are there, but every
+    /// row of the step's data keeps its id. A write route whose request names a row and a user
+    /// (`PATCH /appointments/3` as patient 3, its owner) is asked there about the same row by its
+    /// owner, with other rows beside it (a copy of appointment 3, also patient 3's), where the
+    /// renumbered variant would only answer 403 to both.
+    public func freshVariantWithStepIDs() throws -> Connection {
+        let bytes = try memo.value(for: "variant-with-step-ids") {
+            var policy = self.policy
+            policy.timeLimit = max(policy.timeLimit, 30)
+            let database = try HiddenVariant.beforeRenumbering(from: startDatabase, extraSQL: lesson.setup.variantSQL, policy: policy, lesson: lesson)
+            try database.trusted { try HiddenVariant.addChildlessParents(in: database) }
+            return try database.serialize()
+        }
+        return try Connection.inMemory(copying: bytes, policy: policy)
+    }
+
     private func variant() throws -> [UInt8] {
         if variantBytes == nil { variantBytes = try makeVariant() }
         return variantBytes!

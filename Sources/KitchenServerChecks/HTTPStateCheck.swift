@@ -56,6 +56,20 @@ struct HTTPStateCheck: Check {
         return .pass("Correct: your request changed the database exactly as it should.")
     }
 
+    /// A step whose solution leaves the database as the step found it grades nothing: any request
+    /// the server refuses (a typo in the body, the wrong id, a 401) leaves it so too, and passes.
+    /// That happens when the solution's request is refused itself, e.g. when an earlier `route`
+    /// step's solution (a `PATCH /appointments/:id` with `auth`) now answers the path the step's
+    /// request meant for the lesson's resource.
+    func selfTest(in context: GradingContext) throws -> [String] {
+        let reference = try HTTPChecks.reference(context)
+        let untouched = try HTTPChecks.server(for: context)
+        guard try HTTPChecks.compareDatabases(untouched, reference.server, named: comparison, wholeDatabase: wholeDatabase) == nil else { return [] }
+        return ["the solution's requests leave the database as the step found it (\(reference.log.map(HTTPChecks.describe).joined(separator: "; "))), "
+                + "so any request the server refuses passes this step: send a request that changes what the step compares "
+                + "(a request to a path an earlier route step's solution answers goes to that route)"]
+    }
+
     /// The replay stands for what the live server did only when each request is answered as the
     /// live server answered it (the same status class). When they differ (the route was changed
     /// after the request, or the live database was not the step's), the replay's database is not

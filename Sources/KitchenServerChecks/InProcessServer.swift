@@ -71,6 +71,13 @@ public enum HTTPAnswer {
             while chunk.first?.trimmed.isEmpty == true { chunk.removeFirst() }
             while chunk.last?.trimmed.isEmpty == true { chunk.removeLast() }
             guard !chunk.isEmpty else { continue }
+            // A .http file puts a blank line between the headers and the body; at the prompt a
+            // blank line sends the request. In an answer, lines after it are the body, never
+            // dropped: the blank lines between the headers and the body go.
+            if let blank = chunk.firstIndex(where: { $0.trimmed.isEmpty }) {
+                let body = chunk[blank...].drop { $0.trimmed.isEmpty }
+                chunk = Array(chunk[..<blank]) + body
+            }
             if chunk[0].trimmed.hasPrefix("route ") {
                 do { routes = (routes ?? []) + (try RouteParser.parse(chunk.joined(separator: "\n"))) } catch {
                     throw Problem(description: "the route definition is not valid: \(error)")

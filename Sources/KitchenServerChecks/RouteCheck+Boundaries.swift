@@ -67,7 +67,9 @@ extension RouteCheck {
         if let pattern = rule.pattern, let regex = try? Regex(pattern) {
             let seed = example?.stringValue ?? ""
             let matches: (String) -> Bool = { (try? regex.wholeMatch(in: $0)) != nil }
-            if let valid = patternVariants(of: seed).first(where: { $0 != seed && matches($0) }) {
+            // The whole text shifted first; else one character at a time, which finds a second
+            // value for a pattern that pins some characters (`[0-9]{2}:[03]0` for 10:30: 20:30).
+            if let valid = (patternVariants(of: seed) + positionVariants(of: seed)).first(where: { $0 != seed && matches($0) }) {
                 values.append(("\(name) \"\(valid.prefix(40))\", which matches the pattern", .string(valid)))
             }
             for invalid in patternBreakers(of: seed).filter({ !matches($0) }).prefix(4) {
@@ -123,6 +125,29 @@ extension RouteCheck {
             }))
         }
         return [shift(seed, by: 1), shift(seed, by: 3), shift(seed, by: 7)]
+    }
+
+    /// `seed` with one digit or letter at a time moved to the next of its kind (and the one
+    /// after), first position first.
+    static func positionVariants(of seed: String) -> [String] {
+        let scalars = Array(seed.unicodeScalars)
+        var variants: [String] = []
+        for amount: UInt32 in [1, 2] {
+            for (index, scalar) in scalars.enumerated() {
+                let moved: Unicode.Scalar?
+                switch scalar.value {
+                case 0x30...0x39: moved = Unicode.Scalar(0x30 + (scalar.value - 0x30 + amount) % 10)
+                case 0x61...0x7A: moved = Unicode.Scalar(0x61 + (scalar.value - 0x61 + amount) % 26)
+                case 0x41...0x5A: moved = Unicode.Scalar(0x41 + (scalar.value - 0x41 + amount) % 26)
+                default: moved = nil
+                }
+                guard let moved else { continue }
+                var copy = scalars
+                copy[index] = moved
+                variants.append(String(String.UnicodeScalarView(copy)))
+            }
+        }
+        return variants
     }
 
     /// Near misses of `seed`: a character more or less, a digit turned into a letter and back,

@@ -119,7 +119,16 @@ struct RouteCheck: Check {
                                              referenceRoutes: referenceRoutes, context: context) {
             return problem
         }
-        let count = probes.count + sequenceRequestCount(reference: reference, learner: learnerRoute)
+        // Last, what earlier rounds could not see: values moved the other way, inputs only the
+        // learner's route reads, a rule's refusal where the database refused; then a write route
+        // on other data.
+        let later = try laterProbesProblem(reference: reference, learner: learnerRoute, learnerRoutes: learnerRoutes, referenceRoutes: referenceRoutes,
+                                           context: context, earlier: exchanges, schemaVersion: startSchemaVersion, headerNames: headerNames)
+        if let problem = later.verdict { return problem }
+        if let problem = try writeVariantProblem(reference: reference, learnerRoutes: learnerRoutes, referenceRoutes: referenceRoutes, context: context) {
+            return problem
+        }
+        let count = probes.count + later.sent + sequenceRequestCount(reference: reference, learner: learnerRoute)
         return .pass("Correct: your route answered all \(count) probe requests like the reference, and left the database the same way.")
     }
 
