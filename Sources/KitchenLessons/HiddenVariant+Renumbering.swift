@@ -12,6 +12,25 @@ extension HiddenVariant {
         var aliasOf: [String: String]
         /// The tables whose rows move (those whose key is a parent's move with the parent).
         var renumbered: [String]
+        /// The tables whose rows in `temp.kitchen_renumber` are a rotation by arithmetic (rowids
+        /// without gaps), by exact name: their new rowids are computed, not looked up.
+        var rotations: [String: Rotation] = [:]
+    }
+
+    /// The rotation of a table whose n rowids are low...high without gaps: row k (rowid low + k)
+    /// takes rowid low + (k + n/2) mod n. Every rowid in low...high has its row in the plan, so
+    /// a rowid there (a row deleted and added again after the plan included) moves as the plan's
+    /// row with it does; any other keeps its value.
+    struct Rotation: Equatable {
+        var low: Int64
+        var high: Int64
+        var count: Int64
+        var half: Int64
+
+        /// SQL for the new rowid of `value` (SQL that is a whole number).
+        func moved(_ value: String) -> String {
+            "\(low) + (\(value) - \(low) + \(half)) % \(count)"
+        }
     }
 
     /// Renumbers the rowids of every rowid table by rotating them (the k-th smallest takes the
@@ -35,9 +54,11 @@ extension HiddenVariant {
         // WITHOUT ROWID: the plan is only ever looked up by (tbl, old), so one b-tree, not two.
         try database.execute("CREATE TEMP TABLE kitchen_renumber (tbl TEXT, old INTEGER, new INTEGER, PRIMARY KEY (tbl, old)) WITHOUT ROWID")
         var aliasOf: [String: String] = [:]
+        var rotations: [String: Rotation] = [:]
         for table in tables where try hasRowid(table, in: database) {
-            if let rotation = try rotation(of: table, in: database) {
-                try database.execute("INSERT INTO temp.kitchen_renumber (tbl, old, new) " + rotation)
+            if let (select, arithmetic) = try rotation(of: table, in: database) {
+                try database.execute("INSERT INTO temp.kitchen_renumber (tbl, old, new) " + select)
+                rotations[table] = arithmetic
             }
             let key = try database.fetchAll("SELECT name, type, pk FROM pragma_table_info(?) WHERE pk > 0", arguments: [.text(table)])
             if key.count == 1, (key[0][1].textValue ?? "").uppercased() == "INTEGER", let name = key[0][0].textValue {
@@ -58,6 +79,7 @@ extension HiddenVariant {
                 let name = "'" + table.replacing("'", with: "''") + "'"
                 let parentName = "'" + (tables.first { $0.lowercased() == parent.lowercased() } ?? parent).replacing("'", with: "''") + "'"
                 try database.execute("DELETE FROM temp.kitchen_renumber WHERE tbl = \(name)")
+                rotations[table] = nil
                 try database.execute("""
                     INSERT INTO temp.kitchen_renumber (tbl, old, new)
                     SELECT \(name), old, new FROM temp.kitchen_renumber
@@ -67,7 +89,7 @@ extension HiddenVariant {
                 renumbered.append(table)
             }
         }
-        return RenumberPlan(tables: tables, aliasOf: aliasOf, renumbered: renumbered)
+        return RenumberPlan(tables: tables, aliasOf: aliasOf, renumbered: renumbered, rotations: rotations)
     }
 
     /// The SELECT of the rotation's (tbl, old, new) rows for `table`: with its n rows in rowid
@@ -78,7 +100,7 @@ extension HiddenVariant {
     /// the first n - n/2 rows, row k - (n - n/2) for the rest). Both give what a join of the
     /// numbered rows with themselves gives, without that join (on a 200,000-row table it was most
     /// of the plan's time).
-    static func rotation(of table: String, in database: Connection) throws -> String? {
+    static func rotation(of table: String, in database: Connection) throws -> (select: String, arithmetic: Rotation?)? {
         let quoted = SQLIdentifier.quote(table)
         let name = "'" + table.replacing("'", with: "''") + "'"
         // Three queries, each answered without reading the rows (count(*) walks the pages,
@@ -90,12 +112,13 @@ extension HiddenVariant {
         let (span, overflow) = high.subtractingReportingOverflow(low)
         if !overflow, span == count - 1 {
             // Row k's rowid is low + k.
-            return "SELECT \(name), rowid, \(low) + (rowid - \(low) + \(half)) % \(count) FROM \(quoted)"
+            let rotation = Rotation(low: low, high: high, count: count, half: half)
+            return ("SELECT \(name), rowid, \(rotation.moved("rowid")) FROM \(quoted)", rotation)
         }
-        return """
+        return ("""
             SELECT \(name), rowid, coalesce(lead(rowid, \(half)) OVER byRowid, lag(rowid, \(count - half)) OVER byRowid)
             FROM \(quoted) WINDOW byRowid AS (ORDER BY rowid)
-            """
+            """, nil)
     }
 
     /// Moves the rows as `plan` says and drops the plan's table.
@@ -115,7 +138,7 @@ extension HiddenVariant {
             for table in plan.renumbered where existing.contains(table) {
                 // A table inserted again takes its foreign keys' new values in the same pass.
                 let along = moves.indices.filter { moves[$0].child == table }
-                let taken = try rewrite(table, in: database, following: along.map { moves[$0] })
+                let taken = try rewrite(table, in: database, following: along.map { moves[$0] }, plan: plan)
                 followed.formUnion(along.filter { taken.contains(moves[$0].column) })
             }
             // Foreign keys that point at a renumbered INTEGER PRIMARY KEY follow it.
@@ -165,10 +188,10 @@ extension HiddenVariant {
     /// foreign keys that follow a renumbering) that took their new values on the way; the others
     /// are left for `follow`.
     @discardableResult
-    static func rewrite(_ table: String, in database: Connection, following keys: [KeyMove] = []) throws -> Set<String> {
+    static func rewrite(_ table: String, in database: Connection, following keys: [KeyMove] = [], plan: RenumberPlan? = nil) throws -> Set<String> {
         let along = try keysMovableAlong(keys, of: table, in: database)
-        if try reinsert(table, in: database, following: along) { return Set(along.map(\.column)) }
-        if !along.isEmpty, try reinsert(table, in: database) { return [] }
+        if try reinsert(table, in: database, following: along, plan: plan) { return Set(along.map(\.column)) }
+        if !along.isEmpty, try reinsert(table, in: database, plan: plan) { return [] }
         try moveInPlace(table, in: database)
         return []
     }
@@ -227,7 +250,7 @@ extension HiddenVariant {
     /// values end up as the moves leave them. Only for an ordinary table whose every column can
     /// be inserted; false (nothing changed) when it cannot be done this way, and `rewrite` makes
     /// the moves instead.
-    static func reinsert(_ table: String, in database: Connection, following moves: [KeyMove] = []) throws -> Bool {
+    static func reinsert(_ table: String, in database: Connection, following moves: [KeyMove] = [], plan: RenumberPlan? = nil) throws -> Bool {
         let kind = try database.fetchAll("SELECT type FROM pragma_table_list WHERE schema = 'main' AND name = ?", arguments: [.text(table)])
         guard kind.count == 1, kind[0][0].textValue == "table" else { return false }
         let info = try database.fetchAll("SELECT name, type, pk, hidden FROM pragma_table_xinfo(?)", arguments: [.text(table)])
@@ -246,8 +269,12 @@ extension HiddenVariant {
         let listed = columns.map { ", " + $0 }.joined()
         let moved = Dictionary(moves.map { ($0.column.lowercased(), $0.parent) }, uniquingKeysWith: { first, _ in first })
         let values = names.filter { $0 != alias }.map { column in
-            moved[column.lowercased()].map { followed("t." + SQLIdentifier.quote(column), parent: $0) } ?? "t." + SQLIdentifier.quote(column)
+            moved[column.lowercased()].map { followed("t." + SQLIdentifier.quote(column), parent: $0, rotation: plan?.rotations[$0]) } ?? "t." + SQLIdentifier.quote(column)
         }
+        // The new rowid: computed for a rotation by arithmetic, else looked up in the plan.
+        let rotation = plan?.rotations[table]
+        let newRowid = rotation.map { "CASE WHEN t.rowid BETWEEN \($0.low) AND \($0.high) THEN \($0.moved("t.rowid")) ELSE t.rowid END" } ?? "coalesce(r.new, t.rowid)"
+        let planned = rotation == nil ? " LEFT JOIN temp.kitchen_renumber AS r ON r.tbl = \(name) AND r.old = t.rowid" : ""
         try database.execute("SAVEPOINT kitchen_reinsert")
         do {
             try database.execute("DROP TABLE IF EXISTS temp.kitchen_moved")
@@ -256,8 +283,8 @@ extension HiddenVariant {
             try database.execute("CREATE TEMP TABLE kitchen_moved (kitchen_rowid INTEGER PRIMARY KEY\(listed))")
             try database.execute("""
                 INSERT INTO temp.kitchen_moved (kitchen_rowid\(listed))
-                SELECT coalesce(r.new, t.rowid)\(values.map { ", " + $0 }.joined())
-                FROM main.\(quoted) AS t LEFT JOIN temp.kitchen_renumber AS r ON r.tbl = \(name) AND r.old = t.rowid
+                SELECT \(newRowid)\(values.map { ", " + $0 }.joined())
+                FROM main.\(quoted) AS t\(planned)
                 """)
             try database.execute("DELETE FROM main.\(quoted)")
             // Read back in the order of their new rowids, each row is appended.
@@ -327,7 +354,14 @@ extension HiddenVariant {
     /// parent is `parent`, as one expression: a whole number the plan moves takes its new rowid,
     /// one at or above `followAway` comes down by it, anything else stays. Only for parents whose
     /// new rowids lie in 0..<followAway (`keysMovableAlong`).
-    static func followed(_ value: String, parent: String) -> String {
+    static func followed(_ value: String, parent: String, rotation: Rotation? = nil) -> String {
+        if let rotation {
+            return """
+                CASE WHEN typeof(\(value)) <> 'integer' THEN \(value) \
+                WHEN \(value) BETWEEN \(rotation.low) AND \(rotation.high) THEN \(rotation.moved(value)) \
+                WHEN \(value) >= \(followAway) THEN \(value) - \(followAway) ELSE \(value) END
+                """
+        }
         let name = "'" + parent.replacing("'", with: "''") + "'"
         return """
             CASE WHEN typeof(\(value)) <> 'integer' THEN \(value) ELSE coalesce(\
