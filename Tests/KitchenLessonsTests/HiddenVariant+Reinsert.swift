@@ -65,7 +65,7 @@ struct HiddenVariantReinsert {
         let done = try reinserted.trusted { try HiddenVariant.reinsert("backwards", in: reinserted) }
         #expect(!done)
         #expect(try contents(reinserted) == before)
-        try reinserted.trusted { try HiddenVariant.rewrite("backwards", in: reinserted) }
+        _ = try reinserted.trusted { try HiddenVariant.rewrite("backwards", in: reinserted) }
         try moved.trusted { try HiddenVariant.moveInPlace("backwards", in: moved) }
         #expect(try contents(reinserted) == contents(moved))
         #expect(try contents(reinserted) != before)
