@@ -118,7 +118,7 @@ public struct LessonLoader {
     /// the line Yams names.
     private func composeRoot(_ text: String, file: String) throws -> Node {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try YAMLReader.compose(text) else {
                 throw LessonProblem(file: file, line: nil, message: "the file is empty")
             }
             return node

@@ -23,6 +23,18 @@ struct YAMLReader {
 
     var line: Int { node.mark?.line ?? 0 }
 
+    /// The root node of the YAML document `text`; nil when it is empty.
+    ///
+    /// Composed with Yams' basic resolver, which gives every plain scalar the tag `str`. Kitchen
+    /// never asks a node for its implicit type: values are read as text and converted here (a
+    /// quoted scalar is `str` under any resolver). The default resolver compiled seven ICU
+    /// regular expressions on first use and matched every mapping key against them (Yams hashes
+    /// keys to find duplicates): about a quarter of the tutor's start inside a lesson. Duplicate
+    /// keys are still found, by their text as before.
+    static func compose(_ text: String) throws -> Node? {
+        try Yams.compose(yaml: text, .basic)
+    }
+
     func problem(_ message: String, at line: Int? = nil) -> LessonProblem {
         LessonProblem(file: file, line: line ?? self.line, message: message)
     }
