@@ -1,3 +1,4 @@
+import Dispatch
 import KitchenSupport
 import Synchronization
 #if canImport(Glibc)
@@ -22,6 +23,8 @@ public final class LessonEntry: Sendable {
     public let file: String
     private let parsed: Mutex<Lesson?>
     private let parse: @Sendable () -> Lesson?
+    /// A parse begun on another thread by `prefetch`, which `lesson` waits for.
+    private let prefetching: Mutex<DispatchGroup?>
 
     init(_ summary: LessonIndex.Summary, file: String, parse: @escaping @Sendable () -> Lesson?) {
         id = summary.id
@@ -33,6 +36,7 @@ public final class LessonEntry: Sendable {
         self.file = file
         parsed = Mutex(nil)
         self.parse = parse
+        prefetching = Mutex(nil)
     }
 
     init(_ lesson: Lesson) {
@@ -45,15 +49,37 @@ public final class LessonEntry: Sendable {
         file = lesson.file
         parsed = Mutex(lesson)
         parse = { nil }
+        prefetching = Mutex(nil)
     }
 
     /// The whole lesson, parsed the first time it is asked for. Nil only when the file changed
     /// since the index was checked and no longer loads.
     public var lesson: Lesson? {
         if let lesson = parsed.withLock({ $0 }) { return lesson }
+        if let group = prefetching.withLock({ $0 }) {
+            group.wait()
+            if let lesson = parsed.withLock({ $0 }) { return lesson }
+        }
         let lesson = parse()
         parsed.withLock { $0 = lesson }
         return lesson
+    }
+
+    /// Starts parsing the lesson on another thread, when it is not parsed yet: `lesson` then
+    /// waits for that parse instead of starting its own. For a front end that knows which lesson
+    /// it will show first (the learner's current one), while it does other start-up work.
+    public func prefetch() {
+        let group = DispatchGroup()
+        let started = prefetching.withLock { pending in
+            guard pending == nil else { return false }
+            pending = group
+            return true
+        }
+        guard started, parsed.withLock({ $0 }) == nil else { return }
+        DispatchQueue.global().async(group: group) { [self] in
+            let lesson = parse()
+            parsed.withLock { if $0 == nil { $0 = lesson } }
+        }
     }
 }
 
