@@ -4,11 +4,6 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// A lesson as the menu knows it: what the first screen shows, with the whole lesson parsed
 /// only when something needs it (opening it, grading it).
@@ -89,8 +84,8 @@ public final class LessonEntry: Sendable {
 /// An entry is used only while its file has the same size, modification time and inode, the
 /// fixtures folder is unchanged, and the index was written by this very Kitchen binary; anything
 /// else and the file is parsed again (and the index rewritten).
-public struct LessonIndex: Codable, Sendable, Equatable {
-    public struct Summary: Codable, Sendable, Equatable {
+public struct LessonIndex: Sendable, Equatable {
+    public struct Summary: Sendable, Equatable {
         var id: String
         var title: String
         var summary: String
@@ -100,7 +95,7 @@ public struct LessonIndex: Codable, Sendable, Equatable {
         var idLine: Int
     }
 
-    public struct Entry: Codable, Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
         var file: String
         var stamp: String
         var summary: Summary?
@@ -111,13 +106,13 @@ public struct LessonIndex: Codable, Sendable, Equatable {
         var moreProblems: [MoreProblem]?
     }
 
-    struct MoreProblem: Codable, Sendable, Equatable {
+    struct MoreProblem: Sendable, Equatable {
         var file: String
         var line: Int?
         var message: String
     }
 
-    var format = 1
+    var format = 2
     var directory: String
     /// The Kitchen binary and the fixtures folder the entries were made with.
     var environment: String
@@ -145,7 +140,7 @@ public struct LessonIndex: Codable, Sendable, Equatable {
 
     static func read(_ path: String) -> LessonIndex? {
         guard let bytes = try? FileReading.readBytes(path) else { return nil }
-        return try? JSONDecoder().decode(LessonIndex.self, from: Data(bytes))
+        return LessonIndex(text: String(decoding: bytes, as: UTF8.self))
     }
 
     /// Every fixture's server spec that loads, by fixture name.
@@ -160,9 +155,8 @@ public struct LessonIndex: Codable, Sendable, Equatable {
     }
 
     func write(to path: String) {
-        guard let data = try? JSONEncoder().encode(self) else { return }
         // A cache: failing to keep it only costs the next start its speed.
-        try? AtomicFile.write(Array(data), to: path)
+        try? AtomicFile.write(Array(text.utf8), to: path)
     }
 }
 
@@ -174,7 +168,7 @@ extension LessonLoader {
         let files = Self.yamlFiles(in: directory)
         guard !files.isEmpty else { return loadDirectory(directory) }
         let environment = LessonIndex.environment(lessonsDirectory: directory)
-        let kept = LessonIndex.read(indexPath).flatMap { $0.directory == directory && $0.environment == environment && $0.format == 1 ? $0 : nil }
+        let kept = LessonIndex.read(indexPath).flatMap { $0.directory == directory && $0.environment == environment && $0.format == 2 ? $0 : nil }
         let keptEntries = Dictionary((kept?.entries ?? []).map { ($0.file, $0) }, uniquingKeysWith: { first, _ in first })
         let stamps = files.map { LessonIndex.stamp(directory + "/" + $0) ?? "-" }
         let stale = files.indices.filter { keptEntries[files[$0]]?.stamp != stamps[$0] || stamps[$0] == "-" }

@@ -69,10 +69,10 @@ struct TutorStart {
     func corruptFiles() throws {
         let sandbox = try Sandbox.pantry()
         try sandbox.learn([".lesson pantry"])
-        try "{ not json".write(toFile: sandbox.home + "/lessons-index.json", atomically: true, encoding: .utf8)
+        try "{ not json".write(toFile: sandbox.home + "/lessons.index", atomically: true, encoding: .utf8)
         let resumed = try sandbox.learn([])
         #expect(resumed.output.contains("The pantry · step 1/5: Cheap items"))
-        let index = try String(contentsOfFile: sandbox.home + "/lessons-index.json", encoding: .utf8)
+        let index = try String(contentsOfFile: sandbox.home + "/lessons.index", encoding: .utf8)
         #expect(index.contains("pantry"))
 
         try "{\"currentLesson\": \"pantry\", ".write(toFile: sandbox.home + "/progress.json", atomically: true, encoding: .utf8)
