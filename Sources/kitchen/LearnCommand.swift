@@ -39,14 +39,22 @@ struct Learning {
     var port: Int?
     var noServer = false
 
-    /// The learner's everyday start, `kitchen` with no arguments: `learn` with every default,
-    /// with nothing to parse. Nil for any argument at all, which goes to ArgumentParser.
+    /// The everyday starts, `kitchen` alone (a learner) and `kitchen --lessons DIR` (a teacher's
+    /// folder): `learn` with those options, with nothing else to parse. Nil for anything else
+    /// (another option, a word, a DIR that starts with a dash), which goes to ArgumentParser.
     ///
     /// Why: building `learn`'s argument set (its option group and the generic metadata behind
     /// each option, every first-time type lookup scanning ~9,600 protocol conformances) was
     /// about a seventh of the tutor's start-up CPU, spent to learn that there were no options.
     init?(arguments: [String]) {
-        guard arguments.isEmpty else { return nil }
+        switch arguments.count {
+        case 0:
+            break
+        case 2 where arguments[0] == "--lessons" && !arguments[1].isEmpty && !arguments[1].hasPrefix("-"):
+            lessonsDirectory = arguments[1]
+        default:
+            return nil
+        }
     }
 
     init(lessonsDirectory: String?, port: Int?, noServer: Bool) {

@@ -30,6 +30,11 @@ struct TutorStart {
         #expect(resumedAlone.output.contains("Welcome back! Resuming The pantry."))
         #expect(withoutServerLine(resumedAlone.output) == withoutServerLine(resumedLearn.output))
         #expect(resumedAlone.status == 0)
+        // `--lessons DIR` alone is read without the parser too: the same as `learn --lessons DIR`.
+        let withFolder = try first.run(["--lessons", first.lessons], input: ".progress\n")
+        let learnWithFolder = try second.run(["learn", "--lessons", second.lessons], input: ".progress\n")
+        #expect(withFolder.output.contains("The pantry: 1/5 steps"))
+        #expect(withoutServerLine(withFolder.output) == withoutServerLine(learnWithFolder.output))
     }
 
     @Test("an option, or a word, still goes to the argument parser")
@@ -40,6 +45,11 @@ struct TutorStart {
         #expect(bad.errors.contains("--port must be between 0 and 65535"))
         let noServer = try sandbox.run(["--no-server"], input: "GET /menu\n")
         #expect(noServer.errors.contains("the server is off (--no-server)"))
+        let missing = try sandbox.run(["--lessons"])
+        #expect(missing.status == 64)
+        #expect(missing.errors.contains("Missing value for '--lessons <DIR>'"))
+        let nowhere = try sandbox.run(["--lessons", sandbox.root + "/nothing-here"], input: ".quit\n")
+        #expect(nowhere.errors.contains("no lessons (*.yaml) in \(sandbox.root)/nothing-here, given with --lessons."))
     }
 
     @Test("resuming inside a lesson shows the lesson file as it is now: an edited step, a broken file, a fixed one")
