@@ -138,6 +138,8 @@ extension LessonIndex {
         /// The text of a field that must have one; nil when it is `-` or malformed.
         static func requiredText(_ field: Substring) -> String? {
             guard field.first == "=" else { return nil }
+            // Most fields have nothing escaped: taken whole.
+            if !field.utf8.contains(UInt8(ascii: "\\")) { return String(field.dropFirst()) }
             var text = ""
             var escaping = false
             for character in field.unicodeScalars.dropFirst() {

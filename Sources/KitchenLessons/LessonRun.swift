@@ -74,8 +74,13 @@ public final class LessonRun {
 
     // MARK: Starting and moving
 
+    /// Progress a front end loaded ahead from this run's store (on another thread, while it
+    /// started up): `.start` takes it instead of loading the file itself.
+    public var loadedProgress: ProgressStore.Loaded?
+
     func start() -> [LessonOutcome] {
-        let loaded = store.load()
+        let loaded = loadedProgress ?? store.load()
+        loadedProgress = nil
         progress = loaded.progress
         var outcomes: [LessonOutcome] = loaded.problem.map { [.warning($0)] } ?? []
         outcomes += catalog.problems.map { .warning("lesson not loaded: \($0)") }

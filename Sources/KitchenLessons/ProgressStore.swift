@@ -43,15 +43,6 @@ public struct ProgressStore: Sendable {
         }
     }
 
-    /// The lesson the saved progress names as the learner's current one, read without any side
-    /// effect (a file that cannot be used is left for `load` to set aside and report): a hint for
-    /// a front end that starts on it early. `load` stays the one source of the progress.
-    public func currentLessonHint() -> String? {
-        struct Current: Decodable { var currentLesson: String? }
-        guard let bytes = try? FileReading.readBytes(path) else { return nil }
-        return (try? JSONDecoder().decode(Current.self, from: Data(bytes)))?.currentLesson
-    }
-
     /// A kill between writing and renaming leaves `progress.json.tmp-PID` behind; the real file
     /// is intact, so the leftovers of processes that are gone can go.
     private func removeStaleTemporaryFiles() {

@@ -66,17 +66,18 @@ struct Learning {
     func run() throws {
         let home = try KitchenHome.resolve()
         let directory = LessonsLocation.resolve(lessonsDirectory)
-        // The lessons load on another thread while the server panel is made. Only lesson files
-        // changed since the last start are parsed; the others when opened, except the learner's
-        // current lesson, which the first screen shows: its parse starts there at once and goes
-        // on while the prompt is set up (LessonEntry.prefetch). Progress is only peeked at here;
-        // `Tutor.start` loads it (and reports a file it cannot use).
-        let loading = BackgroundValue { () -> LessonLoader.Catalog in
+        // The lessons and the progress load on another thread while the server panel is made.
+        // Only lesson files changed since the last start are parsed; the others when opened,
+        // except the learner's current lesson, which the first screen shows: its parse starts
+        // there at once and goes on while the prompt is set up (LessonEntry.prefetch). What the
+        // progress file said (or why it could not be used) is reported by `Tutor.start`.
+        let loading = BackgroundValue { () -> (LessonLoader.Catalog, ProgressStore.Loaded) in
             let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(directory, index: home.lessonIndexFile)
-            if let current = ProgressStore(home: home.path).currentLessonHint() {
+            let progress = ProgressStore(home: home.path).load()
+            if let current = progress.progress.currentLesson {
                 catalog.entries.first { $0.id == current }?.prefetch()
             }
-            return catalog
+            return (catalog, progress)
         }
         // The server binds while the lessons load and the first screen is drawn; the prompt does
         // not wait for it (ServerPanel+Binding.swift).
@@ -89,8 +90,9 @@ struct Learning {
             throw RuntimeError("\(error)")
         }
         let prompt = PromptLoop(connection: try Connection(path: ":memory:"), home: home)
-        let catalog = loading.value
+        let (catalog, progress) = loading.value
         let tutor = Tutor(catalog: catalog, home: home, config: config)
+        tutor.run.loadedProgress = progress
         if let panel {
             panel.instanceCommand = [InstanceGroup.executablePath(), "serve", "--lessons", directory]
             tutor.playground = Playground.fixture(config: config, fixtures: catalog.entries.map(\.fixtureName)).flatMap {

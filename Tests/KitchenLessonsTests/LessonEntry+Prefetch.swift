@@ -3,9 +3,8 @@ import Synchronization
 import Testing
 @testable import KitchenLessons
 
-/// The tutor parses the learner's current lesson on another thread at start
-/// (`LessonEntry.prefetch`) and peeks at progress to know which one (`currentLessonHint`).
-@Suite("Lesson entries parsed ahead, and the progress hint")
+/// The tutor parses the learner's current lesson on another thread at start (`LessonEntry.prefetch`).
+@Suite("Lesson entries parsed ahead")
 struct LessonEntryPrefetch {
     func lessonsFolder() throws -> String {
         let folder = FileManager.default.temporaryDirectory.appending(path: "kitchen-prefetch-\(UUID().uuidString)")
@@ -52,24 +51,5 @@ struct LessonEntryPrefetch {
         #expect(entry.lesson == nil)
         try original.write(toFile: folder + "/01-good.yaml", atomically: true, encoding: .utf8)
         #expect(entry.lesson?.id == "good-one")
-    }
-
-    @Test("the progress hint names the current lesson, and leaves a file it cannot read for load to set aside")
-    func progressHint() throws {
-        let home = try temporaryFolder()
-        let store = ProgressStore(home: home)
-        #expect(store.currentLessonHint() == nil)
-        var progress = Progress()
-        progress.currentLesson = "good-one"
-        progress.lessons["good-one"] = Progress.LessonProgress()
-        try store.save(progress)
-        #expect(store.currentLessonHint() == "good-one")
-
-        try "{ \"currentLesson\": ".write(toFile: store.path, atomically: true, encoding: .utf8)
-        #expect(store.currentLessonHint() == nil)
-        #expect(FileManager.default.fileExists(atPath: store.path), "the hint moves nothing")
-        let loaded = store.load()
-        #expect(loaded.setAside != nil)
-        #expect(loaded.progress == Progress())
     }
 }

@@ -27,6 +27,21 @@ struct YAMLReaderValues {
         #expect(throws: LessonProblem.self) { try TeacherConfig.parse("solution-attempts: '3'\n", file: "k.yaml") }
     }
 
+    @Test("format is read as YAML reads a whole number: 1, 01, 0x1 and +1 are format 1; 1_0 is 10; a quoted 1 is no number", arguments: [
+        ("1", nil), ("01", nil), ("0x1", nil), ("+1", nil), ("1_0", "format 10 is not supported"), ("2", "format 2 is not supported"),
+        ("-1", "format -1 is not supported"), ("\"1\"", "missing 'format: 1'"), ("one", "missing 'format: 1'"),
+    ] as [(String, String?)])
+    func format(written: String, problem: String?) throws {
+        let yaml = lessonYAML(steps: [stepYAML(check: "kind: sql-result", solution: "SELECT 1;")])
+            .replacingOccurrences(of: "format: 1\n", with: "format: \(written)\n")
+        if let problem {
+            let thrown = try #require(throws: LessonProblem.self) { try parseLesson(yaml) }
+            #expect(thrown.message.contains(problem))
+        } else {
+            #expect(try parseLesson(yaml).id == "pantry")
+        }
+    }
+
     @Test("text that looks like another type (a date, null, 0x10, a number) is read as it is written")
     func textStaysText() throws {
         let lesson = try parseLesson(lessonYAML(steps: [stepYAML(check: "kind: sql-result", solution: "SELECT 1;")])

@@ -97,6 +97,31 @@ struct LessonRunFlow {
         #expect(second.progress.hasPassed("pantry", step: "cheap"))
     }
 
+    @Test("progress loaded ahead (as the tutor does on another thread) is what .start resumes from, problems included")
+    func progressLoadedAhead() throws {
+        let fixture = try RunFixture()
+        let first = fixture.makeRun()
+        try first.send(.start, .open("pantry"))
+        try first.run("SELECT name, price FROM items WHERE price < 10;")
+        try first.send(.next)
+
+        let second = fixture.makeRun()
+        second.loadedProgress = ProgressStore(home: fixture.home.path).load()
+        // What start resumes from is what was loaded ahead, not the file as it is at .start.
+        try "{ broken".write(toFile: fixture.home.progressFile, atomically: true, encoding: .utf8)
+        #expect(names(try second.send(.start)) == ["resuming", "opened", "stepEntered(1)", "step(add-coffee)"])
+        #expect(second.progress.hasPassed("pantry", step: "cheap"))
+
+        // The broken file, loaded ahead by the third run: its warning comes with .start, and the file is set aside.
+        try "{ broken".write(toFile: fixture.home.progressFile, atomically: true, encoding: .utf8)
+        let third = fixture.makeRun()
+        third.loadedProgress = ProgressStore(home: fixture.home.path).load()
+        let outcomes = try third.send(.start)
+        #expect(names(outcomes).first == "warning")
+        #expect(names(outcomes).contains("menu"))
+        #expect(third.loadedProgress == nil)
+    }
+
     @Test("opening a lesson at a step jumps there on that step's start database")
     func jumpToStep() throws {
         let fixture = try RunFixture()
