@@ -122,6 +122,26 @@ struct LessonRunFlow {
         #expect(third.loadedProgress == nil)
     }
 
+    @Test("resuming writes nothing when progress is unchanged; the first change is saved")
+    func resumeWritesNothingUnchanged() throws {
+        let fixture = try RunFixture()
+        let first = fixture.makeRun()
+        try first.send(.start, .open("pantry"))
+        let path = fixture.home.progressFile
+        // Written by someone else between this run's load and its resume: kept, not overwritten
+        // with the same progress this run loaded.
+        let second = fixture.makeRun()
+        second.loadedProgress = ProgressStore(home: fixture.home.path).load()
+        let marker = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "\"attempts\" : {", with: "\"attempts\" : {\"cheap\": 7")
+        try marker.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(names(try second.send(.start)) == ["resuming", "opened", "stepEntered(0)", "step(cheap)"])
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == marker)
+        // A change (an attempt) is saved at once.
+        try second.run("SELECT name FROM items;")
+        try second.send(.check)
+        #expect(ProgressStore(home: fixture.home.path).load().progress.lesson("pantry").attempts == ["cheap": 1])
+    }
+
     @Test("opening a lesson at a step jumps there on that step's start database")
     func jumpToStep() throws {
         let fixture = try RunFixture()
