@@ -12,7 +12,7 @@ import Darwin
 ///     ├── progress.json       what the learner passed and the answer in progress
 ///     ├── kitchen.yaml        the learner's own settings (a lessons folder's one wins)
 ///     ├── playground.db       the dataset served outside any lesson
-///     ├── lessons-index.json  what the menu shows of each lesson file (a cache, see LessonIndex)
+///     ├── lessons.index       what the menu shows of each lesson file (a cache, see LessonIndex)
 ///     ├── lessons/ID.db       the learner's database for each lesson
 ///     └── routes/ID.routes    the routes the learner wrote in each lesson
 public struct KitchenHome: Sendable {
@@ -40,7 +40,7 @@ public struct KitchenHome: Sendable {
     public var progressFile: String { path + "/progress.json" }
     public var configFile: String { path + "/kitchen.yaml" }
     public var playgroundDatabase: String { path + "/playground.db" }
-    public var lessonIndexFile: String { path + "/lessons-index.json" }
+    public var lessonIndexFile: String { path + "/lessons.index" }
 
     /// The learner's database for a lesson; its folder is created when missing.
     public func lessonDatabase(_ lessonID: String) throws -> String {

@@ -1,12 +1,8 @@
+import Dispatch
 import KitchenSupport
 import Synchronization
 #if canImport(Glibc)
 import Glibc
-#endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
 #endif
 
 /// A lesson as the menu knows it: what the first screen shows, with the whole lesson parsed
@@ -22,6 +18,8 @@ public final class LessonEntry: Sendable {
     public let file: String
     private let parsed: Mutex<Lesson?>
     private let parse: @Sendable () -> Lesson?
+    /// A parse begun on another thread by `prefetch`, which `lesson` waits for.
+    private let prefetching: Mutex<DispatchGroup?>
 
     init(_ summary: LessonIndex.Summary, file: String, parse: @escaping @Sendable () -> Lesson?) {
         id = summary.id
@@ -33,6 +31,7 @@ public final class LessonEntry: Sendable {
         self.file = file
         parsed = Mutex(nil)
         self.parse = parse
+        prefetching = Mutex(nil)
     }
 
     init(_ lesson: Lesson) {
@@ -45,15 +44,37 @@ public final class LessonEntry: Sendable {
         file = lesson.file
         parsed = Mutex(lesson)
         parse = { nil }
+        prefetching = Mutex(nil)
     }
 
     /// The whole lesson, parsed the first time it is asked for. Nil only when the file changed
     /// since the index was checked and no longer loads.
     public var lesson: Lesson? {
         if let lesson = parsed.withLock({ $0 }) { return lesson }
+        if let group = prefetching.withLock({ $0 }) {
+            group.wait()
+            if let lesson = parsed.withLock({ $0 }) { return lesson }
+        }
         let lesson = parse()
         parsed.withLock { $0 = lesson }
         return lesson
+    }
+
+    /// Starts parsing the lesson on another thread, when it is not parsed yet: `lesson` then
+    /// waits for that parse instead of starting its own. For a front end that knows which lesson
+    /// it will show first (the learner's current one), while it does other start-up work.
+    public func prefetch() {
+        let group = DispatchGroup()
+        let started = prefetching.withLock { pending in
+            guard pending == nil else { return false }
+            pending = group
+            return true
+        }
+        guard started, parsed.withLock({ $0 }) == nil else { return }
+        DispatchQueue.global().async(group: group) { [self] in
+            let lesson = parse()
+            parsed.withLock { if $0 == nil { $0 = lesson } }
+        }
     }
 }
 
@@ -63,8 +84,8 @@ public final class LessonEntry: Sendable {
 /// An entry is used only while its file has the same size, modification time and inode, the
 /// fixtures folder is unchanged, and the index was written by this very Kitchen binary; anything
 /// else and the file is parsed again (and the index rewritten).
-public struct LessonIndex: Codable, Sendable, Equatable {
-    public struct Summary: Codable, Sendable, Equatable {
+public struct LessonIndex: Sendable, Equatable {
+    public struct Summary: Sendable, Equatable {
         var id: String
         var title: String
         var summary: String
@@ -74,7 +95,7 @@ public struct LessonIndex: Codable, Sendable, Equatable {
         var idLine: Int
     }
 
-    public struct Entry: Codable, Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
         var file: String
         var stamp: String
         var summary: Summary?
@@ -85,13 +106,13 @@ public struct LessonIndex: Codable, Sendable, Equatable {
         var moreProblems: [MoreProblem]?
     }
 
-    struct MoreProblem: Codable, Sendable, Equatable {
+    struct MoreProblem: Sendable, Equatable {
         var file: String
         var line: Int?
         var message: String
     }
 
-    var format = 1
+    var format = 2
     var directory: String
     /// The Kitchen binary and the fixtures folder the entries were made with.
     var environment: String
@@ -119,7 +140,7 @@ public struct LessonIndex: Codable, Sendable, Equatable {
 
     static func read(_ path: String) -> LessonIndex? {
         guard let bytes = try? FileReading.readBytes(path) else { return nil }
-        return try? JSONDecoder().decode(LessonIndex.self, from: Data(bytes))
+        return LessonIndex(text: String(decoding: bytes, as: UTF8.self))
     }
 
     /// Every fixture's server spec that loads, by fixture name.
@@ -134,9 +155,8 @@ public struct LessonIndex: Codable, Sendable, Equatable {
     }
 
     func write(to path: String) {
-        guard let data = try? JSONEncoder().encode(self) else { return }
         // A cache: failing to keep it only costs the next start its speed.
-        try? AtomicFile.write(Array(data), to: path)
+        try? AtomicFile.write(Array(text.utf8), to: path)
     }
 }
 
@@ -148,7 +168,7 @@ extension LessonLoader {
         let files = Self.yamlFiles(in: directory)
         guard !files.isEmpty else { return loadDirectory(directory) }
         let environment = LessonIndex.environment(lessonsDirectory: directory)
-        let kept = LessonIndex.read(indexPath).flatMap { $0.directory == directory && $0.environment == environment && $0.format == 1 ? $0 : nil }
+        let kept = LessonIndex.read(indexPath).flatMap { $0.directory == directory && $0.environment == environment && $0.format == 2 ? $0 : nil }
         let keptEntries = Dictionary((kept?.entries ?? []).map { ($0.file, $0) }, uniquingKeysWith: { first, _ in first })
         let stamps = files.map { LessonIndex.stamp(directory + "/" + $0) ?? "-" }
         let stale = files.indices.filter { keptEntries[files[$0]]?.stamp != stamps[$0] || stamps[$0] == "-" }

@@ -88,7 +88,7 @@ public struct LessonLoader {
     /// others in its `more`.
     public func parse(_ text: String, file: String, fixtures: String) throws -> Lesson {
         let reader = try YAMLReader(try composeRoot(text, file: file), file: file, what: "a lesson")
-        guard let format = reader.node("format")?.int else {
+        guard let format = reader.int("format") else {
             throw reader.problem("the lesson is missing 'format: 1'")
         }
         guard format == 1 else {
@@ -118,7 +118,7 @@ public struct LessonLoader {
     /// the line Yams names.
     private func composeRoot(_ text: String, file: String) throws -> Node {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try YAMLReader.compose(text) else {
                 throw LessonProblem(file: file, line: nil, message: "the file is empty")
             }
             return node

@@ -114,7 +114,7 @@ public struct ServerSpec: Sendable, Equatable, Codable {
     /// Reads a `NAME.server.yaml` file.
     public static func load(file path: String, lessonsDirectory: String) throws -> ServerSpec {
         let text = try FileReading.read(path)
-        guard let node = try Yams.compose(yaml: text) else { return ServerSpec() }
+        guard let node = try YAMLReader.compose(text) else { return ServerSpec() }
         return try parse(node, file: path, lessonsDirectory: lessonsDirectory)
     }
 }

@@ -34,7 +34,7 @@ public struct TeacherConfig: Sendable, Equatable {
     }
 
     public static func parse(_ text: String, file: String) throws -> TeacherConfig {
-        guard let node = try Yams.compose(yaml: text) else { return TeacherConfig() }
+        guard let node = try YAMLReader.compose(text) else { return TeacherConfig() }
         let reader = try YAMLReader(node, file: file, what: "the config")
         try reader.checkKeys(allowed: ["solutions", "solution-attempts", "playground"], what: "the config")
         var config = TeacherConfig()

@@ -23,6 +23,18 @@ struct YAMLReader {
 
     var line: Int { node.mark?.line ?? 0 }
 
+    /// The root node of the YAML document `text`; nil when it is empty.
+    ///
+    /// Composed with Yams' basic resolver, which gives every plain scalar the tag `str`. Kitchen
+    /// never asks a node for its implicit type: values are read as text and converted here (a
+    /// quoted scalar is `str` under any resolver). The default resolver compiled seven ICU
+    /// regular expressions on first use and matched every mapping key against them (Yams hashes
+    /// keys to find duplicates): about a quarter of the tutor's start inside a lesson. Duplicate
+    /// keys are still found, by their text as before.
+    static func compose(_ text: String) throws -> Node? {
+        try Yams.compose(yaml: text, .basic)
+    }
+
     func problem(_ message: String, at line: Int? = nil) -> LessonProblem {
         LessonProblem(file: file, line: line ?? self.line, message: message)
     }
@@ -87,6 +99,21 @@ struct YAMLReader {
             throw problem("'\(key)' must be a list", at: line(of: key))
         }
         return Array(sequence)
+    }
+
+    /// The value of `key` as a whole number, as Yams reads one (`0x1F`, `0o17`, `017`, `1_000`…).
+    /// A plain run of decimal digits not starting with 0 is read here directly: Yams first strips
+    /// `_` with Foundation's `replacingOccurrences`, whose first use was about 3% of a lesson's parse.
+    func int(_ key: String) -> Int? {
+        guard let value = node(key) else { return nil }
+        if case .scalar(let scalar) = value, scalar.style == .plain || scalar.style == .any {
+            let digits = scalar.string.utf8.drop { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }
+            if scalar.string.utf8.count - digits.count <= 1, (1...18).contains(digits.count), digits.first != UInt8(ascii: "0"),
+               digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
+                return Int(scalar.string)
+            }
+        }
+        return value.int
     }
 
     func bool(_ key: String) throws -> Bool? {

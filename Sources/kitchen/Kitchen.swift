@@ -18,14 +18,23 @@ struct Kitchen: ParsableCommand {
     static func main() {
         // SQL functions every connection gets, before any command opens one.
         BcryptFunctions.registerEverywhere()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let learning = Learning(arguments: arguments) {
+            running { try learning.run() }
+        }
         var command: any ParsableCommand
         do {
-            command = try quickParse(Array(CommandLine.arguments.dropFirst())) ?? parseAsRoot()
+            command = try quickParse(arguments) ?? parseAsRoot()
         } catch {
             exit(withError: error)
         }
+        running { try command.run() }
+    }
+
+    /// Runs a command and exits with its status: 0, or the error's (see `main`).
+    private static func running(_ body: () throws -> Void) -> Never {
         do {
-            try command.run()
+            try body()
         } catch let error as RuntimeError {
             printError("kitchen: \(error)")
             Glibc.exit(error.exitCode)
@@ -33,6 +42,7 @@ struct Kitchen: ParsableCommand {
             // ExitCode, CleanExit, help requests, and any other error as one line (exit 1).
             exit(withError: error)
         }
+        Glibc.exit(0)
     }
 
     /// The commands a learner starts many times a day, parsed by their own parser instead of the

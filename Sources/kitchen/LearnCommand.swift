@@ -28,21 +28,71 @@ struct LearnCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Learning(lessonsDirectory: lessons.directory, port: port, noServer: noServer).run()
+    }
+}
+
+/// What `kitchen learn` does, its options as plain values: the command runs it with what it
+/// parsed, and `kitchen` typed alone runs it with the defaults (`Learning(arguments:)`).
+struct Learning {
+    var lessonsDirectory: String?
+    var port: Int?
+    var noServer = false
+
+    /// The everyday starts, `kitchen` alone (a learner) and `kitchen --lessons DIR` (a teacher's
+    /// folder): `learn` with those options, with nothing else to parse. Nil for anything else
+    /// (another option, a word, a DIR that starts with a dash), which goes to ArgumentParser.
+    ///
+    /// Why: building `learn`'s argument set (its option group and the generic metadata behind
+    /// each option, every first-time type lookup scanning ~9,600 protocol conformances) was
+    /// about a seventh of the tutor's start-up CPU, spent to learn that there were no options.
+    init?(arguments: [String]) {
+        switch arguments.count {
+        case 0:
+            break
+        case 2 where arguments[0] == "--lessons" && !arguments[1].isEmpty && !arguments[1].hasPrefix("-"):
+            lessonsDirectory = arguments[1]
+        default:
+            return nil
+        }
+    }
+
+    init(lessonsDirectory: String?, port: Int?, noServer: Bool) {
+        self.lessonsDirectory = lessonsDirectory
+        self.port = port
+        self.noServer = noServer
+    }
+
+    func run() throws {
         let home = try KitchenHome.resolve()
-        let directory = lessons.resolved
+        let directory = LessonsLocation.resolve(lessonsDirectory)
+        // The lessons and the progress load on another thread while the server panel is made.
+        // Only lesson files changed since the last start are parsed; the others when opened,
+        // except the learner's current lesson, which the first screen shows: its parse starts
+        // there at once and goes on while the prompt is set up (LessonEntry.prefetch). What the
+        // progress file said (or why it could not be used) is reported by `Tutor.start`.
+        let loading = BackgroundValue { () -> (LessonLoader.Catalog, ProgressStore.Loaded) in
+            let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(directory, index: home.lessonIndexFile)
+            let progress = ProgressStore(home: home.path).load()
+            if let current = progress.progress.currentLesson {
+                catalog.entries.first { $0.id == current }?.prefetch()
+            }
+            return (catalog, progress)
+        }
         // The server binds while the lessons load and the first screen is drawn; the prompt does
         // not wait for it (ServerPanel+Binding.swift).
         let panel = noServer ? nil : ServerPanel(databasePath: nil, port: port ?? 0)
         panel?.beginStart()
-        // Only lesson files changed since the last start are parsed now; the others when opened.
-        let catalog = LessonLoader(registry: HTTPChecks.registry).loadDirectory(directory, index: home.lessonIndexFile)
         let config: TeacherConfig
         do {
             config = try TeacherConfig.load(from: [directory + "/kitchen.yaml", home.configFile])
         } catch {
             throw RuntimeError("\(error)")
         }
+        let prompt = PromptLoop(connection: try Connection(path: ":memory:"), home: home)
+        let (catalog, progress) = loading.value
         let tutor = Tutor(catalog: catalog, home: home, config: config)
+        tutor.run.loadedProgress = progress
         if let panel {
             panel.instanceCommand = [InstanceGroup.executablePath(), "serve", "--lessons", directory]
             tutor.playground = Playground.fixture(config: config, fixtures: catalog.entries.map(\.fixtureName)).flatMap {
@@ -51,7 +101,6 @@ struct LearnCommand: ParsableCommand {
             if let playground = tutor.playground { panel.serve(path: playground.path, spec: playground.spec) }
             tutor.panel = panel
         }
-        let prompt = PromptLoop(connection: try Connection(path: ":memory:"), home: home)
         let failed = prompt.run(banner: "the back end, one step at a time.") { session in
             if let panel {
                 panel.attach(to: session)

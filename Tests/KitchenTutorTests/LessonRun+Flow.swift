@@ -97,6 +97,51 @@ struct LessonRunFlow {
         #expect(second.progress.hasPassed("pantry", step: "cheap"))
     }
 
+    @Test("progress loaded ahead (as the tutor does on another thread) is what .start resumes from, problems included")
+    func progressLoadedAhead() throws {
+        let fixture = try RunFixture()
+        let first = fixture.makeRun()
+        try first.send(.start, .open("pantry"))
+        try first.run("SELECT name, price FROM items WHERE price < 10;")
+        try first.send(.next)
+
+        let second = fixture.makeRun()
+        second.loadedProgress = ProgressStore(home: fixture.home.path).load()
+        // What start resumes from is what was loaded ahead, not the file as it is at .start.
+        try "{ broken".write(toFile: fixture.home.progressFile, atomically: true, encoding: .utf8)
+        #expect(names(try second.send(.start)) == ["resuming", "opened", "stepEntered(1)", "step(add-coffee)"])
+        #expect(second.progress.hasPassed("pantry", step: "cheap"))
+
+        // The broken file, loaded ahead by the third run: its warning comes with .start, and the file is set aside.
+        try "{ broken".write(toFile: fixture.home.progressFile, atomically: true, encoding: .utf8)
+        let third = fixture.makeRun()
+        third.loadedProgress = ProgressStore(home: fixture.home.path).load()
+        let outcomes = try third.send(.start)
+        #expect(names(outcomes).first == "warning")
+        #expect(names(outcomes).contains("menu"))
+        #expect(third.loadedProgress == nil)
+    }
+
+    @Test("resuming writes nothing when progress is unchanged; the first change is saved")
+    func resumeWritesNothingUnchanged() throws {
+        let fixture = try RunFixture()
+        let first = fixture.makeRun()
+        try first.send(.start, .open("pantry"))
+        let path = fixture.home.progressFile
+        // Written by someone else between this run's load and its resume: kept, not overwritten
+        // with the same progress this run loaded.
+        let second = fixture.makeRun()
+        second.loadedProgress = ProgressStore(home: fixture.home.path).load()
+        let marker = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "\"attempts\" : {", with: "\"attempts\" : {\"cheap\": 7")
+        try marker.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(names(try second.send(.start)) == ["resuming", "opened", "stepEntered(0)", "step(cheap)"])
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == marker)
+        // A change (an attempt) is saved at once.
+        try second.run("SELECT name FROM items;")
+        try second.send(.check)
+        #expect(ProgressStore(home: fixture.home.path).load().progress.lesson("pantry").attempts == ["cheap": 1])
+    }
+
     @Test("opening a lesson at a step jumps there on that step's start database")
     func jumpToStep() throws {
         let fixture = try RunFixture()
