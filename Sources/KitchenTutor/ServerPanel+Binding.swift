@@ -54,7 +54,10 @@ extension ServerPanel {
     /// first screen is drawn and after each line handled (`attach`), so the prompt never waits
     /// for the server to bind, and the address shows as soon as there is one.
     public func reportStartIfFinished(_ session: ShellSession) {
-        guard let start = pendingStart, start.isFinished else { return }
+        // In batch mode the line would land between two commands' output wherever the bind
+        // happened to finish, and a script's transcript must not depend on timing: there it is
+        // shown only when something needs the server (`awaitStart`).
+        guard session.settings.interactive, let start = pendingStart, start.isFinished else { return }
         session.output.writeLine(finishStart(start.binding))
     }
 

@@ -12,7 +12,7 @@ struct ServerPanelStartUnderWayTests {
     static let holdBack: Duration = .milliseconds(400)
 
     /// A panel whose start is under way for `holdBack` more, attached to a batch session.
-    static func panelStarting() throws -> (ServerPanel, ShellSession, CapturedOutput, CapturedOutput) {
+    static func panelStarting(settings: ShellSettings = .batch) throws -> (ServerPanel, ShellSession, CapturedOutput, CapturedOutput) {
         let panel = ServerPanel(databasePath: nil, port: 0)
         panel.serve(path: nil, spec: nil)
         let server = panel.server
@@ -22,7 +22,7 @@ struct ServerPanelStartUnderWayTests {
         }
         let output = CapturedOutput()
         let errors = CapturedOutput()
-        let session = ShellSession(connection: try Connection(path: ":memory:"), settings: .batch, output: output, errors: errors)
+        let session = ShellSession(connection: try Connection(path: ":memory:"), settings: settings, output: output, errors: errors)
         panel.attach(to: session)
         return (panel, session, output, errors)
     }
@@ -46,7 +46,7 @@ struct ServerPanelStartUnderWayTests {
 
     @Test("the first screen does not wait: no line while binding, the line at the next prompt once it listens", .timeLimit(.minutes(1)))
     func lineWhenReady() throws {
-        let (panel, session, output, _) = try Self.panelStarting()
+        let (panel, session, output, _) = try Self.panelStarting(settings: .terminal(width: 80, color: false))
         defer { panel.stop() }
         let started = ContinuousClock.now
         panel.reportStartIfFinished(session)
@@ -65,6 +65,21 @@ struct ServerPanelStartUnderWayTests {
         let line = try #require(text.range(of: "Server: http://127.0.0.1:"), "\(text)")
         #expect(text[line.upperBound...].prefix { $0.isNumber }.count >= 2, "\(text)")
         #expect(text.components(separatedBy: "Server: http").count == 2, "shown once: \(text)")
+    }
+
+    @Test("in batch mode the line comes only when something needs the server, so a transcript does not depend on when the bind finished", .timeLimit(.minutes(1)))
+    func batchTranscriptIsStable() throws {
+        let (panel, session, output, _) = try Self.panelStarting()
+        defer { panel.stop() }
+        _ = session.feed(line: "SELECT 1;")
+        let deadline = ContinuousClock.now + .seconds(20)
+        while panel.pendingStart?.isFinished == false && ContinuousClock.now < deadline { usleep(10_000) }
+        _ = session.feed(line: "SELECT 2;")
+        panel.reportStartIfFinished(session)
+        #expect(output.text == "1\n2\n", "\(output.text)")
+        _ = session.feed(line: "GET /echo")
+        session.finishInput()
+        #expect(output.text.hasPrefix("1\n2\nServer: http://127.0.0.1:"), "\(output.text)")
     }
 
     @Test(".server while the start is under way waits for it and shows the address", .timeLimit(.minutes(1)))
